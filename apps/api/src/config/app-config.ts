@@ -1,0 +1,214 @@
+// Reads and validates every environment variable once, at start. A bad value stops the process
+// with a sentence naming the variable; nothing else in the code reads process.env.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type ProcessRole = 'api' | 'worker' | 'scheduler';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  /** True in production mode: no demo seed, no default credentials. */
+  production: boolean;
+  host: string;
+  port: number;
+  publicUrl: string;
+  roles: ReadonlySet<ProcessRole>;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  database: {
+    /** Set when an external server is used; absent means "start the embedded PostgreSQL". */
+    url: string | undefined;
+    embeddedDir: string;
+    embeddedPort: number;
+    migrateOnStart: boolean;
+    poolSize: number;
+  };
+  dataDir: string;
+  storage: { dir: string };
+  mail: { smtpUrl: string | undefined; fileDir: string; from: string };
+  provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined };
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  seedDemo: boolean;
+  adminDistDir: string;
+  staffSessionTtlHours: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SIZE_RE = /^(\d+)\s*(b|kb|mb)?$/i;
+
+/** Repository root: the nearest directory above this file holding nest-cli.json (source and dist alike). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(path.join(dir, 'nest-cli.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${v}").`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    this.problems.push(`${name} must be true or false (got "${v}").`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}").`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) {
+        this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}.`);
+        return undefined;
+      }
+      return v;
+    } catch {
+      this.problems.push(`${name} must be a valid URL.`);
+      return undefined;
+    }
+  }
+
+  size(name: string, fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const m = SIZE_RE.exec(v);
+    if (!m) {
+      this.problems.push(`${name} must be a size such as 512kb or 1mb (got "${v}").`);
+      return fallback;
+    }
+    const unit = (m[2] ?? 'b').toLowerCase();
+    const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
+    return Number(m[1]) * factor;
+  }
+}
+
+/** Validates an environment (process.env by default) into a typed configuration, or throws ConfigValidationError. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+  const root = repoRoot();
+  const dataDir = path.resolve(root, r.string('DATA_DIR', 'data'));
+  const port = r.int('PORT', 3000, 0, 65535);
+  const host = r.string('HOST', '0.0.0.0');
+  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+
+  const roles = new Set<ProcessRole>();
+  for (const role of r.string('PROCESS_ROLES', 'api,worker,scheduler').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (role === 'api' || role === 'worker' || role === 'scheduler') roles.add(role);
+    else r.problems.push(`PROCESS_ROLES may list only api, worker and scheduler (got "${role}").`);
+  }
+  if (roles.size === 0) r.problems.push('PROCESS_ROLES must name at least one of api, worker, scheduler.');
+
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const smtpUrl = r.url('SMTP_URL', ['smtp:', 'smtps:']);
+  const openaiBaseUrl = r.url('OPENAI_BASE_URL', ['http:', 'https:']);
+
+  const stripeSecretKey = r.raw('STRIPE_SECRET_KEY');
+  if (stripeSecretKey !== undefined && !/^(sk|rk)_(test|live)_\w+$/.test(stripeSecretKey)) {
+    r.problems.push('STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key).');
+  }
+  const stripeWebhookSecret = r.raw('STRIPE_WEBHOOK_SECRET');
+  if (stripeWebhookSecret !== undefined && !stripeWebhookSecret.startsWith('whsec_')) {
+    r.problems.push('STRIPE_WEBHOOK_SECRET must be a webhook signing secret starting with whsec_.');
+  }
+
+  const adminEmail = r.raw('BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = r.raw('BOOTSTRAP_ADMIN_PASSWORD');
+  let bootstrapAdmin: AppConfig['bootstrapAdmin'];
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    r.problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together.');
+  } else if (adminEmail !== undefined && adminPassword !== undefined) {
+    if (!EMAIL_RE.test(adminEmail)) r.problems.push('BOOTSTRAP_ADMIN_EMAIL must be an email address.');
+    if (adminPassword.length < 12) r.problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters long.');
+    bootstrapAdmin = { email: adminEmail.toLowerCase(), password: adminPassword };
+  }
+
+  const seedDemo = r.bool('SEED_DEMO', !production);
+  if (production && seedDemo) r.problems.push('SEED_DEMO cannot be true in production mode (NODE_ENV=production): demo accounts have printed passwords.');
+
+  const config: AppConfig = {
+    nodeEnv,
+    production,
+    host,
+    port,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    roles,
+    logLevel: r.oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes: r.size('BODY_LIMIT', 1024 * 1024),
+    corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    database: {
+      url: databaseUrl,
+      embeddedDir: path.resolve(root, r.string('EMBEDDED_PG_DIR', path.join(dataDir, 'pg'))),
+      embeddedPort: r.int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+      migrateOnStart: r.bool('MIGRATE_ON_START', true),
+      poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 100),
+    },
+    dataDir,
+    storage: { dir: path.resolve(root, r.string('STORAGE_DIR', path.join(dataDir, 'storage'))) },
+    mail: {
+      smtpUrl,
+      fileDir: path.resolve(root, r.string('MAIL_DIR', path.join(dataDir, 'mail'))),
+      from: r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>'),
+    },
+    provider: { openaiApiKey: r.raw('OPENAI_API_KEY'), openaiBaseUrl },
+    stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret },
+    bootstrapAdmin,
+    seedDemo,
+    adminDistDir: path.resolve(root, r.string('ADMIN_DIST_DIR', path.join('apps', 'admin', 'dist'))),
+    staffSessionTtlHours: r.int('STAFF_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+  };
+  if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
+  return config;
+}

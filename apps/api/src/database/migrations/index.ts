@@ -1,0 +1,4 @@
+// Every migration, in order. Add new ones at the end; never edit one that has landed.
+import { IdentityCore1764230400000 } from './1764230400000-identity-core';
+
+export const MIGRATIONS = [IdentityCore1764230400000];

@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { IsNull, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccountLockedException, InvalidCredentialsException, UnauthenticatedException } from './identity.exception';
+import type { StaffPrincipal } from './auth.decorators';
+import { StaffSessionEntity } from './staff-session.entity';
+import { StaffEntity, StaffRole } from './staff.entity';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
+const TOKEN_PREFIX = 'st_';
+
+export interface StaffLoginResult {
+  token: string;
+  expiresAt: string;
+  staff: { id: string; email: string; displayName: string; role: StaffRole };
+}
+
+function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/** Staff password sign-in (argon2id), lockout after repeated failures, revocable bearer sessions. */
+@Injectable()
+export class StaffAuthService {
+  private readonly logger = new Logger(StaffAuthService.name);
+  // A real hash to verify against when the email is unknown, so timing does not reveal accounts.
+  private readonly dummyHash = argon2.hash(randomBytes(16).toString('hex'));
+
+  constructor(
+    @InjectRepository(StaffEntity) private readonly staff: Repository<StaffEntity>,
+    @InjectRepository(StaffSessionEntity) private readonly sessions: Repository<StaffSessionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  static hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id });
+  }
+
+  async login(email: string, password: string, now = new Date()): Promise<StaffLoginResult> {
+    const member = await this.staff
+      .createQueryBuilder('s')
+      .addSelect('s.passwordHash')
+      .where('s.email = :email', { email: email.trim().toLowerCase() })
+      .getOne();
+    if (!member) {
+      await argon2.verify(await this.dummyHash, password).catch(() => false);
+      throw new InvalidCredentialsException();
+    }
+    if (member.lockedUntil && member.lockedUntil > now) {
+      throw new AccountLockedException((member.lockedUntil.getTime() - now.getTime()) / 1000);
+    }
+    const ok = member.status === 'active' && (await argon2.verify(member.passwordHash, password).catch(() => false));
+    if (!ok) {
+      await this.recordFailure(member.id, now);
+      throw new InvalidCredentialsException();
+    }
+    await this.staff.update({ id: member.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(now.getTime() + this.config.staffSessionTtlHours * 3600_000);
+    await this.sessions.insert({ staffId: member.id, tokenHash: hashToken(token), expiresAt });
+    this.logger.log({ staffId: member.id, role: member.role }, 'staff signed in');
+    return {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      staff: { id: member.id, email: member.email, displayName: member.displayName, role: member.role },
+    };
+  }
+
+  private async recordFailure(staffId: string, now: Date): Promise<void> {
+    // One statement, so concurrent failures cannot lose a count.
+    await this.staff.query(
+      `UPDATE staff SET failed_login_count = failed_login_count + 1,
+         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
+       WHERE id = $1`,
+      [staffId, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000)],
+    );
+  }
+
+  /** Resolves a bearer token to the staff member, or throws UNAUTHENTICATED. */
+  async authenticate(token: string, now = new Date()): Promise<StaffPrincipal> {
+    if (!token.startsWith(TOKEN_PREFIX)) throw new UnauthenticatedException('The token is not a staff token.');
+    const rows: Array<{ session_id: string; id: string; email: string; role: StaffRole }> = await this.sessions.query(
+      `SELECT ss.id AS session_id, s.id, s.email, s.role
+         FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id
+        WHERE ss.token_hash = $1 AND ss.revoked_at IS NULL AND ss.expires_at > $2 AND s.status = 'active'`,
+      [hashToken(token), now],
+    );
+    const row = rows[0];
+    if (!row) throw new UnauthenticatedException('The session has expired or was revoked; sign in again.');
+    return { kind: 'staff', id: row.id, email: row.email, role: row.role, sessionId: row.session_id };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+}

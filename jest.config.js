@@ -1,0 +1,24 @@
+// One `npm test` runs every project: pure lib specs, API unit specs, and HTTP/browser tests
+// against a real PostgreSQL (DATABASE_URL's server, or an embedded one started by globalSetup).
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }];
+const moduleNameMapper = {
+  '^@soar2/privacy$': '<rootDir>/libs/privacy/src',
+  '^@soar2/generation$': '<rootDir>/libs/generation/src',
+};
+const common = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.tsx?$': tsJest }, moduleNameMapper };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...common, displayName: 'api', testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts', '<rootDir>/apps/admin/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
+      testTimeout: 60000,
+      slowTestThreshold: 20,
+    },
+  ],
+};

@@ -1,0 +1,1 @@
+export { REDACTED, SENSITIVE_FIELD_NAMES, maskEmail, redactText } from './redaction';
