@@ -8,6 +8,8 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.tsx?$': tsJest }, moduleNameMapper };
 
 module.exports = {
+  // A global option (Jest ignores it inside projects): HTTP and browser tests start real servers.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...common, displayName: 'api', testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts'] },
@@ -17,7 +19,6 @@ module.exports = {
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts', '<rootDir>/apps/admin/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 60000,
       slowTestThreshold: 20,
     },
   ],

@@ -1,1 +1,1 @@
-export { REDACTED, SENSITIVE_FIELD_NAMES, maskEmail, redactText } from './redaction';
+export { REDACTED, SENSITIVE_FIELD_NAMES, isIpv6, maskEmail, redactText } from './redaction';
