@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LoggingModule } from './logging/logging.module';
 import { SeedModule } from './seed/seed.module';
+import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
   /** Where logs go; stdout when absent (tests pass a stream to inspect them). */
@@ -28,6 +29,7 @@ export class AppModule {
         HealthModule,
         IdentityModule,
         SeedModule,
+        StorageModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 export type NodeEnv = 'development' | 'production' | 'test';
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Object storage drivers; S3 joins later. */
+export type StorageDriverName = 'fs';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -27,7 +29,7 @@ export interface AppConfig {
     poolSize: number;
   };
   dataDir: string;
-  storage: { dir: string };
+  storage: { driver: StorageDriverName; dir: string };
   mail: { smtpUrl: string | undefined; fileDir: string; from: string };
   provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined };
@@ -196,7 +198,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 100),
     },
     dataDir,
-    storage: { dir: path.resolve(root, r.string('STORAGE_DIR', path.join(dataDir, 'storage'))) },
+    storage: {
+      driver: r.oneOf<StorageDriverName>('STORAGE_DRIVER', ['fs'], 'fs'),
+      dir: path.resolve(root, r.string('STORAGE_DIR', path.join(dataDir, 'storage'))),
+    },
     mail: {
       smtpUrl,
       fileDir: path.resolve(root, r.string('MAIL_DIR', path.join(dataDir, 'mail'))),
