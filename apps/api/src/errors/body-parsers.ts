@@ -34,7 +34,8 @@ export function installBodyParsers(app: INestApplication, limitBytes: number): v
     if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
       return res.status(415).json(errorBody(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body uses an encoding or charset this API does not accept.'));
     }
-    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+    // Other body-parser failures (aborted or unreadable streams); anything else passes on untouched.
+    if (typeof err.type === 'string' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
       return res.status(err.status).json(errorBody(err.status, 'BAD_REQUEST', 'The request body could not be read.'));
     }
     return next(err);
