@@ -1,6 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../errors/domain.exception';
 
+export const IDENTITY_ERROR_CODES = {
+  INVALID_CREDENTIALS: 'The email or password is not correct.',
+  ACCOUNT_LOCKED: 'Too many failed sign-in attempts; the account is locked for a while (see Retry-After).',
+} as const;
+
 export class InvalidCredentialsException extends DomainException {
   constructor() {
     super('INVALID_CREDENTIALS', HttpStatus.UNAUTHORIZED, 'The email or password is not correct.');

@@ -1,0 +1,18 @@
+// Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
+// The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
+import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
+import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
+import { PLATFORM_ERROR_CODES } from './error-codes';
+
+export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  platform: PLATFORM_ERROR_CODES,
+  identity: IDENTITY_ERROR_CODES,
+  storage: STORAGE_ERROR_CODES,
+};
+
+/** Markdown for the OpenAPI description: one list per module. */
+export function errorCatalogueMarkdown(): string {
+  return Object.entries(ERROR_CATALOGUE)
+    .map(([module, codes]) => `**${module}**\n${Object.entries(codes).map(([code, text]) => `- \`${code}\`: ${text}`).join('\n')}`)
+    .join('\n\n');
+}
