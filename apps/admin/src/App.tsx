@@ -1,0 +1,34 @@
+import { Admin, Resource } from 'react-admin';
+import { HashRouter } from 'react-router-dom';
+import { Dashboard } from './dashboard/Dashboard';
+import { ConsoleLayout } from './layout/ConsoleLayout';
+import { notifications } from './notifications';
+import { authProvider } from './providers/authProvider';
+import { canAccess } from './providers/canAccess';
+import { dataProvider } from './providers/dataProvider';
+import { i18nProvider } from './providers/i18nProvider';
+import type { StaffRole } from './providers/session';
+import { staff } from './staff';
+
+// react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
+// to the sign-in page keeps losing to the re-render that logout's cache reset causes, and the
+// page loops logout → checkAuth for seconds (marmelab/react-admin#10764). Plain updates do not race.
+export const App = () => (
+  <HashRouter useTransitions={false}>
+    <Admin
+      title="Soar2 Back-Office"
+      authProvider={authProvider}
+      dataProvider={dataProvider}
+      i18nProvider={i18nProvider}
+      dashboard={Dashboard}
+      layout={ConsoleLayout}
+      requireAuth
+      disableTelemetry
+    >
+      {(role: StaffRole | undefined) => [
+        canAccess(role, { action: 'list', resource: 'staff' }) ? <Resource key="staff" {...staff} /> : null,
+        <Resource key="notifications" {...notifications} />,
+      ]}
+    </Admin>
+  </HashRouter>
+);

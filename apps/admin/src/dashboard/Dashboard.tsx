@@ -1,0 +1,17 @@
+import { Box } from '@mui/material';
+import { Title, useTranslate } from 'react-admin';
+import { ReadinessCard } from './ReadinessCard';
+import { WelcomeCard } from './WelcomeCard';
+import { useReadiness } from './useReadiness';
+
+export const Dashboard = () => {
+  const translate = useTranslate();
+  const readiness = useReadiness();
+  return (
+    <Box sx={{ display: 'grid', gap: 2, mt: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
+      <Title title={translate('soar2.title')} />
+      <WelcomeCard />
+      <ReadinessCard readiness={readiness.data} isPending={readiness.isPending} failed={readiness.isError} />
+    </Box>
+  );
+};

@@ -1,0 +1,199 @@
+// The built console, served by the real API, driven in Debian's headless Chromium.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { StaffService } from '../../api/src/identity/staff.service';
+import { TestApp, startTestApp } from '../../api/test/support/test-app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ADMIN_DIR = path.resolve(__dirname, '..');
+const SCREENSHOT = path.resolve(ADMIN_DIR, '../../docs/screenshots/console-dashboard.png');
+// Waiting for the UI to settle, not a performance assertion: it only turns a hang into a clear failure.
+const UI_WAIT_MS = 15_000;
+
+// The e2e project's testTimeout is not applied (Jest reads testTimeout only at the top level of
+// its config), and a vite build plus a browser need more than the 5 s default.
+jest.setTimeout(60_000);
+
+const PASSWORD = 'correct horse battery staple';
+const ADMIN = { email: 'ada.admin@soar2.test', name: 'Ada Admin' };
+const AGENT = { email: 'sam.support@soar2.test', name: 'Sam Support' };
+const LOCKED = { email: 'lou.locked@soar2.test', name: 'Lou Locked' };
+
+function buildConsole(outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ADMIN_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}:\n${output}`))));
+  });
+}
+
+/** The console's stored session, read from the browser's localStorage. */
+async function storedSession(context: BrowserContext): Promise<{ token?: string } | undefined> {
+  const { origins } = await context.storageState();
+  const item = origins.flatMap((o) => o.localStorage).find((entry) => entry.name === 'soar2.console.session');
+  return item ? (JSON.parse(item.value) as { token?: string }) : undefined;
+}
+
+async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('admin console', () => {
+  let outDir: string;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(path.join(tmpdir(), 'soar2-console-'));
+    await buildConsole(outDir);
+    t = await startTestApp({ env: { ADMIN_DIST_DIR: outDir } });
+    await t.app.get(StaffService).ensure(ADMIN.email, ADMIN.name, 'admin', PASSWORD);
+    await t.app.get(StaffService).ensure(AGENT.email, AGENT.name, 'support_agent', PASSWORD);
+    await t.app.get(StaffService).ensure(LOCKED.email, LOCKED.name, 'auditor', PASSWORD);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('is served by the API at / with relative asset URLs', async () => {
+    const html = readFileSync(path.join(outDir, 'index.html'), 'utf8');
+    expect(html).toMatch(/src="\.\/assets\/[^"]+\.js"/);
+    const page = await request(t.server).get('/').expect(200).expect('Content-Type', /html/);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.text).toContain('<div id="root"></div>');
+  });
+
+  describe('in Chromium', () => {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI === 'true') {
+        it('finds Debian chromium at /usr/bin/chromium, which CI requires', () => {
+          throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium).`);
+        });
+      } else {
+        process.stdout.write(`[console e2e] ${CHROMIUM} not found: browser tests not run (apt-get install -y --no-install-recommends chromium).\n`);
+      }
+      return;
+    }
+
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+
+    beforeAll(async () => {
+      // launch() gives every run a fresh temporary profile (user-data-dir) and deletes it on close.
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    // A context per test: its own localStorage, so every test starts signed out.
+    beforeEach(async () => {
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      context.setDefaultTimeout(UI_WAIT_MS);
+      page = await context.newPage();
+    });
+    afterEach(async () => {
+      await context?.close();
+    });
+
+    it("shows the API's message when the password is wrong", async () => {
+      await signIn(page, t.url, ADMIN.email, 'not the password');
+      await page.getByText('The email or password is not correct.').waitFor();
+      expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    });
+
+    it('shows the lockout message after too many failed sign-ins', async () => {
+      for (let i = 0; i < 5; i += 1) {
+        await request(t.server).post('/admin/auth/login').send({ email: LOCKED.email, password: 'wrong password' }).expect(401);
+      }
+      await signIn(page, t.url, LOCKED.email, PASSWORD);
+      await page.getByText('Too many failed sign-in attempts; the account is locked for a while.').waitFor();
+      expect(await storedSession(context)).toBeUndefined();
+    });
+
+    it('signs an admin in to a dashboard naming them, with their role and the database check up', async () => {
+      await signIn(page, t.url, ADMIN.email, PASSWORD);
+      await page.getByText(`Welcome, ${ADMIN.name}`).waitFor();
+      const database = page.locator('[data-check="database"]');
+      await database.getByText('up', { exact: true }).waitFor();
+      expect(await database.textContent()).toMatch(/^database/);
+      const appBar = page.locator('header');
+      await appBar.getByLabel('Role: Admin').waitFor();
+      expect(await appBar.textContent()).toContain(ADMIN.name);
+      await page.getByLabel('Overall readiness: ok').waitFor();
+
+      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT });
+    });
+
+    it('lists the seeded staff for an admin', async () => {
+      await signIn(page, t.url, ADMIN.email, PASSWORD);
+      await page.getByRole('menuitem', { name: 'Staff' }).click();
+      const table = page.locator('table');
+      await table.getByText(AGENT.email).waitFor();
+      const text = await table.textContent();
+      expect(text).toContain(ADMIN.email);
+      expect(text).toContain(LOCKED.email);
+      expect(text).toContain('Support agent');
+      expect(await table.locator('tbody tr').count()).toBe(3);
+    });
+
+    it('hides the staff menu from a support agent', async () => {
+      await signIn(page, t.url, AGENT.email, PASSWORD);
+      await page.getByText(`Welcome, ${AGENT.name}`).waitFor();
+      await page.getByRole('menuitem', { name: 'Email outbox' }).waitFor();
+      expect(await page.getByRole('menuitem', { name: 'Staff' }).count()).toBe(0);
+    });
+
+    it('returns to the sign-in page when the API answers 401 for a revoked session', async () => {
+      await signIn(page, t.url, ADMIN.email, PASSWORD);
+      await page.getByText(`Welcome, ${ADMIN.name}`).waitFor();
+      const token = (await storedSession(context))?.token;
+      await request(t.server).post('/admin/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
+
+      await page.getByRole('menuitem', { name: 'Staff' }).click();
+      await page.getByText('Your session has ended; sign in again.').waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await storedSession(context)).toBeUndefined();
+    });
+
+    it('signs out, revoking the token on the API', async () => {
+      await signIn(page, t.url, ADMIN.email, PASSWORD);
+      await page.getByText(`Welcome, ${ADMIN.name}`).waitFor();
+      const token = (await storedSession(context))?.token;
+      expect(token).toMatch(/^st_/);
+      await request(t.server).get('/admin/staff').set('Authorization', `Bearer ${token}`).expect(200);
+
+      await page.getByRole('button', { name: 'Profile' }).click();
+      await page.getByRole('menuitem', { name: 'Logout' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await storedSession(context)).toBeUndefined();
+      await request(t.server).get('/admin/staff').set('Authorization', `Bearer ${token}`).expect(401);
+    });
+  });
+});
