@@ -72,7 +72,7 @@ export class ScheduledTaskRunner implements OnApplicationBootstrap, OnModuleDest
   /** Runs `fn` for `tick` unless a run of `name` is in progress anywhere or this tick already ran; never throws. */
   async runExclusive(name: string, tick: Date, fn: ScheduledTaskFn): Promise<TaskRunOutcome> {
     if (this.stopping.signal.aborted) return 'unavailable';
-    // A session-level advisory lock is re-entrant within its connection; this keeps one process from overlapping itself.
+    // Checked before taking a connection: a process never overlaps itself, and a busy task costs no round trip.
     if (this.inFlight.has(name)) return this.skipped(name, tick, 'locked');
     const run = this.runLocked(name, tick, fn);
     this.inFlight.set(name, run);
