@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
@@ -27,6 +28,7 @@ export class AppModule {
         LoggingModule.forRoot(config, options.logDestination),
         DatabaseModule,
         HealthModule,
+        JobsModule,
         IdentityModule,
         SeedModule,
         StorageModule,

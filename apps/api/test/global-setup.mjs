@@ -46,6 +46,11 @@ export default async function globalSetup() {
   templateUrl.pathname = `/${template}`;
   const { runMigrations } = await tsImport(path.join(here, '../src/database/migrator.ts'), import.meta.url);
   await runMigrations(templateUrl.toString());
+  // pg-boss installs its schema on first start; doing it once here spares every test application.
+  const { default: PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({ connectionString: templateUrl.toString(), schema: 'pgboss', schedule: false, supervise: false });
+  await boss.start();
+  await boss.stop({ graceful: false });
 
   process.env.SOAR2_TEST_SERVER_URL = serverUrl;
   process.env.SOAR2_TEST_RUN_ID = runId;

@@ -37,6 +37,8 @@ export interface AppConfig {
   seedDemo: boolean;
   adminDistDir: string;
   staffSessionTtlHours: number;
+  /** pg-boss keeps its tables in this PostgreSQL schema of the application database. */
+  jobs: { schema: string };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -177,6 +179,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bootstrapAdmin = { email: adminEmail.toLowerCase(), password: adminPassword };
   }
 
+  const jobsSchema = r.string('JOBS_SCHEMA', 'pgboss');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobsSchema) || jobsSchema === 'public' || jobsSchema.startsWith('pg_')) {
+    r.problems.push(`JOBS_SCHEMA must be a PostgreSQL schema name: lower-case letters, digits and underscores, not starting with a digit, other than public and pg_* (got "${jobsSchema}").`);
+  }
+
   const seedDemo = r.bool('SEED_DEMO', !production);
   if (production && seedDemo) r.problems.push('SEED_DEMO cannot be true in production mode (NODE_ENV=production): demo accounts have printed passwords.');
 
@@ -213,6 +220,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo,
     adminDistDir: path.resolve(root, r.string('ADMIN_DIST_DIR', path.join('apps', 'admin', 'dist'))),
     staffSessionTtlHours: r.int('STAFF_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    jobs: { schema: jobsSchema },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;

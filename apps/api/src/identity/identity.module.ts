@@ -5,6 +5,7 @@ import { AuthGuard } from './auth.guard';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffSessionEntity } from './staff-session.entity';
+import { StaffSessionPurge } from './staff-session-purge.service';
 import { StaffController } from './staff.controller';
 import { StaffEntity } from './staff.entity';
 import { StaffService } from './staff.service';
@@ -14,7 +15,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity])],
   controllers: [StaffAuthController, StaffController],
-  providers: [StaffAuthService, StaffService, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [StaffAuthService, StaffService, UsersService, StaffSessionPurge, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [StaffAuthService, StaffService, UsersService],
 })
 export class IdentityModule {}
