@@ -1,0 +1,137 @@
+// Who may do what: the one definition of every actor's rules (deny by default). The API builds
+// CASL abilities from these rules; the console receives the same rules at sign-in and hides what
+// they forbid. docs/permissions.md is generated from here (npm run docs:permissions).
+import type { MongoQuery } from '@casl/ability';
+
+export const ACTIONS = ['manage', 'read', 'create', 'update', 'delete', 'verify', 'run'] as const;
+export type Action = (typeof ACTIONS)[number] | 'refresh' | 'retry' | 'refund' | 'assign' | 'reply' | 'note' | 'approve' | 'deny' | 'extend' | 'fulfil' | 'release' | 'preview' | 'publish';
+
+/** Subject types: one per console resource (API.md), plus the public API's own records. */
+export const SUBJECTS = [
+  'User',
+  'Staff',
+  'Generation',
+  'CreditEntry',
+  'Subscription',
+  'Plan',
+  'Ticket',
+  'TicketMessage',
+  'PrivacyRequest',
+  'Consent',
+  'LegalHold',
+  'RetentionPolicy',
+  'RetentionRun',
+  'DeletionCertificate',
+  'AuditLog',
+  'PolicyVersion',
+  'Notification',
+  'StripeEvent',
+  'DrpAgent',
+  'Report',
+  'SystemStatus',
+] as const;
+export type SubjectType = (typeof SUBJECTS)[number];
+
+export const STAFF_ROLE_NAMES = ['admin', 'support_agent', 'privacy_officer', 'auditor'] as const;
+export type StaffRoleName = (typeof STAFF_ROLE_NAMES)[number];
+
+/** A serialisable rule, as CASL's RawRule: sent to the console as is. */
+export interface PermissionRule {
+  action: Action | Action[];
+  subject: SubjectType | SubjectType[];
+  fields?: string[];
+  conditions?: MongoQuery;
+  inverted?: boolean;
+  reason?: string;
+}
+
+export type Actor = { kind: 'staff'; id: string; role: StaffRoleName } | { kind: 'user'; id: string };
+
+/** Fields of a user record a support agent may see (identity and state, not consents or privacy data). */
+export const USER_SUPPORT_FIELDS = ['id', 'email', 'displayName', 'region', 'status', 'createdAt', 'updatedAt'];
+/** Fields end users may change on their own profile (email changes go through a confirmation code). */
+export const USER_SELF_EDITABLE_FIELDS = ['displayName', 'region'];
+
+const allow = (action: Action | Action[], subject: SubjectType | SubjectType[], conditions?: MongoQuery, fields?: string[]): PermissionRule => ({
+  action,
+  subject,
+  ...(fields ? { fields } : {}),
+  ...(conditions ? { conditions } : {}),
+});
+const forbid = (action: Action | Action[], subject: SubjectType | SubjectType[], reason: string, conditions?: MongoQuery, fields?: string[]): PermissionRule => ({
+  ...allow(action, subject, conditions, fields),
+  inverted: true,
+  reason,
+});
+
+function adminRules(self: string): PermissionRule[] {
+  return [
+    allow('manage', ['Staff', 'Plan', 'DrpAgent']),
+    allow('read', ['User', 'Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
+    allow('verify', 'AuditLog'),
+    allow('retry', 'Notification'),
+    forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
+    forbid('delete', 'Staff', 'A staff member cannot delete their own account.', { id: self }),
+  ];
+}
+
+function supportRules(): PermissionRule[] {
+  return [
+    allow('read', 'User', undefined, USER_SUPPORT_FIELDS),
+    allow(['read', 'refresh', 'retry', 'refund'], 'Generation'),
+    allow('read', ['CreditEntry', 'Subscription', 'Plan']),
+    allow('create', 'CreditEntry', { kind: 'adjustment' }),
+    allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),
+    allow(['read', 'create'], 'TicketMessage'),
+    forbid(['read', 'update', 'assign', 'reply', 'note'], 'Ticket', 'Security reports are visible to admins and privacy officers only.', { category: 'security_report' }),
+    allow('read', 'SystemStatus'),
+  ];
+}
+
+function privacyOfficerRules(): PermissionRule[] {
+  return [
+    allow('read', 'User'),
+    allow('update', 'User', undefined, ['status']),
+    allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion']),
+    allow(['read', 'run', 'preview'], ['RetentionRun', 'RetentionPolicy']),
+    allow('read', ['Generation', 'Ticket', 'TicketMessage', 'Notification', 'AuditLog', 'Report', 'SystemStatus']),
+    allow('note', 'Ticket'),
+    allow('verify', 'AuditLog'),
+    allow('create', 'TicketMessage', { kind: 'internal_note' }),
+    forbid('create', 'CreditEntry', 'Privacy officers do not change credits.'),
+  ];
+}
+
+function auditorRules(): PermissionRule[] {
+  return [allow('read', ['AuditLog', 'Report']), allow('verify', 'AuditLog')];
+}
+
+function endUserRules(self: string): PermissionRule[] {
+  return [
+    allow('read', 'User', { id: self }, ['id', 'email', 'displayName', 'region', 'status', 'createdAt']),
+    allow('update', 'User', { id: self }, USER_SELF_EDITABLE_FIELDS),
+    allow(['read', 'delete'], 'Generation', { userId: self }),
+    allow('create', 'Generation'),
+    allow('read', 'CreditEntry', { userId: self }),
+    allow('read', ['Plan', 'PolicyVersion']),
+    allow(['read', 'create'], 'Ticket', { userId: self }),
+    allow('create', 'TicketMessage', { userId: self }),
+    allow(['read', 'create', 'delete'], 'PrivacyRequest', { userId: self }),
+    allow(['read', 'update'], 'Consent', { userId: self }),
+  ];
+}
+
+/** Every rule that applies to an actor. Nothing not listed here is allowed. */
+export function rulesFor(actor: Actor): PermissionRule[] {
+  if (actor.kind === 'user') return endUserRules(actor.id);
+  switch (actor.role) {
+    case 'admin':
+      return adminRules(actor.id);
+    case 'support_agent':
+      return supportRules();
+    case 'privacy_officer':
+      return privacyOfficerRules();
+    case 'auditor':
+      return auditorRules();
+  }
+}
