@@ -167,16 +167,22 @@ export class NotificationsRepository {
     return this.settle(id, attempt, `status = 'suppressed', attempts = attempts - 1, next_attempt_at = NULL, last_error = $3`, [reason]);
   }
 
-  /** failed → queued with a fresh set of attempts; undefined when the row is missing or not failed. */
-  async requeueFailed(id: string): Promise<NotificationEntity | undefined> {
-    const rows = await this.write<{ id: string }>(
-      `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'failed'
-       RETURNING id`,
-      [id],
-    );
-    if (rows.length === 0) return undefined;
-    return (await this.findById(id)) ?? undefined;
+  /**
+   * failed → queued with a fresh set of attempts. Answers the row as it stands after the call
+   * (null when there is no such row) and whether it was requeued. The row is read under the same
+   * lock, so the answer is not overtaken by a worker claiming the requeued row at once.
+   */
+  async requeueFailed(id: string): Promise<{ requeued: boolean; row: NotificationEntity | null }> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(NotificationEntity);
+      const row = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row || row.status !== 'failed') return { requeued: false, row };
+      await manager.query(
+        `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      return { requeued: true, row: await repo.findOneByOrFail({ id }) };
+    });
   }
 
   findById(id: string): Promise<NotificationEntity | null> {

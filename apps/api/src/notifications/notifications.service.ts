@@ -92,14 +92,11 @@ export class NotificationsService {
 
   /** Puts a failed message back in the queue with a fresh set of attempts. */
   async retry(id: string): Promise<NotificationDetailDto> {
-    const requeued = await this.outbox.requeueFailed(id);
-    if (requeued) {
-      this.logger.log({ notificationId: id, kind: requeued.kind }, 'failed notification queued again');
-      return toNotificationDetail(requeued);
-    }
-    const found = await this.outbox.findById(id);
-    if (!found) throw new NotificationNotFoundException();
-    throw new NotificationNotRetryableException(found.status);
+    const { requeued, row } = await this.outbox.requeueFailed(id);
+    if (!row) throw new NotificationNotFoundException();
+    if (!requeued) throw new NotificationNotRetryableException(row.status);
+    this.logger.log({ notificationId: id, kind: row.kind }, 'failed notification queued again');
+    return toNotificationDetail(row);
   }
 }
 
