@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         JobsModule,
         IdentityModule,
+        NotificationsModule,
         SeedModule,
         StorageModule,
       ],

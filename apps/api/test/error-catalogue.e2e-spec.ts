@@ -11,11 +11,11 @@ function exceptionFiles(dir: string): string[] {
   });
 }
 
-/** Codes passed to DomainException constructors: super('CODE', …) or super(`CODE`, …). */
+/** Machine codes written in exception files: quoted UPPER_SNAKE_CASE strings (super('CODE', …), super('The x', 'CODE')). */
 function codesThrownInSource(): string[] {
   const codes = new Set<string>();
   for (const file of exceptionFiles(path.resolve(__dirname, '../src'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/super\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) codes.add(m[1] ?? '');
+    for (const m of readFileSync(file, 'utf8').matchAll(/['"`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) codes.add(m[1] ?? '');
   }
   return [...codes].sort();
 }

@@ -31,6 +31,8 @@ export interface AppConfig {
   dataDir: string;
   storage: { driver: StorageDriverName; dir: string };
   mail: { smtpUrl: string | undefined; fileDir: string; from: string };
+  /** Email outbox delivery (notifications worker). */
+  outbox: { pollMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; sendingTimeoutMs: number };
   provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
   stripe: { secretKey: string | undefined; webhookSecret: string | undefined };
   bootstrapAdmin: { email: string; password: string } | undefined;
@@ -187,6 +189,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const seedDemo = r.bool('SEED_DEMO', !production);
   if (production && seedDemo) r.problems.push('SEED_DEMO cannot be true in production mode (NODE_ENV=production): demo accounts have printed passwords.');
 
+  const outbox: AppConfig['outbox'] = {
+    pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
+    batchSize: r.int('OUTBOX_BATCH_SIZE', 20, 1, 500),
+    maxAttempts: r.int('OUTBOX_MAX_ATTEMPTS', 8, 1, 50),
+    retryBaseMs: r.int('OUTBOX_RETRY_BASE_MS', 30_000, 1, 3_600_000),
+    retryMaxMs: r.int('OUTBOX_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
+    // A row left in `sending` this long is taken as abandoned by a crashed worker; it must outlast a slow SMTP exchange.
+    sendingTimeoutMs: r.int('OUTBOX_SENDING_TIMEOUT_MS', 600_000, 60_000, 86_400_000),
+  };
+  if (outbox.retryMaxMs < outbox.retryBaseMs) r.problems.push('OUTBOX_RETRY_MAX_MS must not be smaller than OUTBOX_RETRY_BASE_MS.');
+
   const config: AppConfig = {
     nodeEnv,
     production,
@@ -214,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fileDir: path.resolve(root, r.string('MAIL_DIR', path.join(dataDir, 'mail'))),
       from: r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>'),
     },
+    outbox,
     provider: { openaiApiKey: r.raw('OPENAI_API_KEY'), openaiBaseUrl },
     stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret },
     bootstrapAdmin,

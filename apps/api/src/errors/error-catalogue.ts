@@ -1,6 +1,7 @@
 // Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
+import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
@@ -8,6 +9,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   platform: PLATFORM_ERROR_CODES,
   identity: IDENTITY_ERROR_CODES,
   storage: STORAGE_ERROR_CODES,
+  notifications: NOTIFICATIONS_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

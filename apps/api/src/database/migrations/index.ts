@@ -1,5 +1,6 @@
 // Every migration, in order. Add new ones at the end; never edit one that has landed.
 import { IdentityCore1764230400000 } from './1764230400000-identity-core';
 import { ScheduledTaskRuns1764230460000 } from './1764230460000-scheduled-task-runs';
+import { NotificationsOutbox1764230720000 } from './1764230720000-notifications-outbox';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000];
