@@ -39,6 +39,7 @@ export interface AppConfig {
   seedDemo: boolean;
   adminDistDir: string;
   staffSessionTtlHours: number;
+  userSessionTtlDays: number;
   /** pg-boss keeps its tables in this PostgreSQL schema of the application database. */
   jobs: { schema: string };
 }
@@ -234,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo,
     adminDistDir: path.resolve(root, r.string('ADMIN_DIST_DIR', path.join('apps', 'admin', 'dist'))),
     staffSessionTtlHours: r.int('STAFF_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    userSessionTtlDays: r.int('USER_SESSION_TTL_DAYS', 30, 1, 365),
     jobs: { schema: jobsSchema },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);

@@ -1,14 +1,11 @@
-import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import type { AppAbility } from '../authz/ability';
 import type { StaffRole } from './staff.entity';
 
 export const PUBLIC_ROUTE = 'soar2:public';
-export const STAFF_ROLES_KEY = 'soar2:staff-roles';
 
 /** Marks a route as reachable without credentials (health, docs, login). Everything else is denied by default. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
-
-/** Restricts a console route to these staff roles (finer rules arrive with CASL). */
-export const StaffRoles = (...roles: StaffRole[]): MethodDecorator & ClassDecorator => SetMetadata(STAFF_ROLES_KEY, roles);
 
 export interface StaffPrincipal {
   kind: 'staff';
@@ -18,11 +15,37 @@ export interface StaffPrincipal {
   sessionId: string;
 }
 
-export interface AuthenticatedRequest {
-  principal?: StaffPrincipal;
+export interface UserPrincipal {
+  kind: 'user';
+  id: string;
+  sessionId: string;
 }
 
-/** The signed-in staff member of the request. */
-export const CurrentStaff = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffPrincipal | undefined => {
+export type Principal = StaffPrincipal | UserPrincipal;
+
+/** What the global guard attaches to an authenticated request. */
+export interface AuthenticatedRequest {
+  principal?: Principal;
+  ability?: AppAbility;
+}
+
+function principalOf(ctx: ExecutionContext): Principal | undefined {
   return ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+}
+
+/** The signed-in staff member of a console request (routes under /admin). */
+export const CurrentStaff = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffPrincipal | undefined => {
+  const p = principalOf(ctx);
+  return p?.kind === 'staff' ? p : undefined;
+});
+
+/** The signed-in end user of a public API request (routes under /v1). */
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): UserPrincipal | undefined => {
+  const p = principalOf(ctx);
+  return p?.kind === 'user' ? p : undefined;
+});
+
+/** The caller's CASL ability, for record checks and SQL-filtered lists in services. */
+export const CurrentAbility = createParamDecorator((_: unknown, ctx: ExecutionContext): AppAbility | undefined => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().ability;
 });

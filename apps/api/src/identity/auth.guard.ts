@@ -1,33 +1,47 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuthenticatedRequest, PUBLIC_ROUTE, STAFF_ROLES_KEY } from './auth.decorators';
-import { ForbiddenRoleException, UnauthenticatedException } from './identity.exception';
+import { abilityFor } from '../authz/ability';
+import { AUTHORIZE_KEY, AuthorizeRequirement, SIGNED_IN } from '../authz/authorize.decorator';
+import { AuthenticatedRequest, PUBLIC_ROUTE, Principal } from './auth.decorators';
+import { ForbiddenActionException, RouteNotAuthorizedException, UnauthenticatedException } from './identity.exception';
 import { StaffAuthService } from './staff-auth.service';
-import type { StaffRole } from './staff.entity';
+import { UserAuthService } from './user-auth.service';
 
-/** Global guard: deny by default. Routes are public only when marked @Public(); console routes need a staff token. */
+/**
+ * Global guard, first of the three authorization layers. Deny by default: a route is reachable
+ * only when marked @Public() or @Authorize(action, subject); console routes (/admin) take staff
+ * tokens, public API routes (/v1) take end-user tokens. It attaches the caller's principal and CASL
+ * ability for the record checks and SQL-filtered lists that services do.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly staffAuth: StaffAuthService,
+    private readonly userAuth: UserAuthService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new UnauthenticatedException();
-    if (!req.path.startsWith('/admin/')) {
-      throw new UnauthenticatedException('This endpoint does not accept staff credentials.');
-    }
-    const principal = await this.staffAuth.authenticate(match[1]);
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) throw new UnauthenticatedException();
+    const principal = await this.authenticate(req.path, token);
+    const ability = abilityFor(principal.kind === 'staff' ? { kind: 'staff', id: principal.id, role: principal.role } : { kind: 'user', id: principal.id });
     req.principal = principal;
-    const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(STAFF_ROLES_KEY, targets);
-    if (roles && !roles.includes(principal.role)) throw new ForbiddenRoleException();
+    req.ability = ability;
+    const requirement = this.reflector.getAllAndOverride<AuthorizeRequirement | typeof SIGNED_IN | undefined>(AUTHORIZE_KEY, targets);
+    if (!requirement) throw new RouteNotAuthorizedException();
+    if (requirement === SIGNED_IN) return true;
+    if (!ability.can(requirement.action, requirement.subject)) throw new ForbiddenActionException();
     return true;
+  }
+
+  private authenticate(path: string, token: string): Promise<Principal> {
+    if (path.startsWith('/admin/')) return this.staffAuth.authenticate(token);
+    if (path.startsWith('/v1/')) return this.userAuth.authenticate(token);
+    return Promise.reject(new UnauthenticatedException('This endpoint does not take bearer tokens.'));
   }
 }

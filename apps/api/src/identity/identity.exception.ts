@@ -4,6 +4,7 @@ import { DomainException } from '../errors/domain.exception';
 export const IDENTITY_ERROR_CODES = {
   INVALID_CREDENTIALS: 'The email or password is not correct.',
   ACCOUNT_LOCKED: 'Too many failed sign-in attempts; the account is locked for a while (see Retry-After).',
+  ROUTE_NOT_AUTHORIZED: 'The endpoint declares no permission, so nobody may call it (deny by default).',
 } as const;
 
 export class InvalidCredentialsException extends DomainException {
@@ -26,8 +27,15 @@ export class UnauthenticatedException extends DomainException {
   }
 }
 
-export class ForbiddenRoleException extends DomainException {
+export class ForbiddenActionException extends DomainException {
+  constructor(message = 'You are not allowed to do this.') {
+    super('FORBIDDEN', HttpStatus.FORBIDDEN, message);
+  }
+}
+
+/** A route that declares no permission is refused for everyone (deny by default). */
+export class RouteNotAuthorizedException extends DomainException {
   constructor() {
-    super('FORBIDDEN', HttpStatus.FORBIDDEN, 'Your role does not allow this.');
+    super('ROUTE_NOT_AUTHORIZED', HttpStatus.FORBIDDEN, 'This endpoint declares no permission, so nobody may call it.');
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, Public, StaffPrincipal } from './auth.decorators';
+import { SignedIn } from '../authz/authorize.decorator';
 import { StaffLoginDto, StaffLoginResponseDto } from './dto/staff-login.dto';
 import { StaffAuthService, StaffLoginResult } from './staff-auth.service';
 
@@ -18,6 +19,7 @@ export class StaffAuthController {
   }
 
   @Post('logout')
+  @SignedIn()
   @HttpCode(204)
   @ApiBearerAuth()
   logout(@CurrentStaff() staff: StaffPrincipal): Promise<void> {
@@ -25,6 +27,7 @@ export class StaffAuthController {
   }
 
   @Get('me')
+  @SignedIn()
   @ApiBearerAuth()
   me(@CurrentStaff() staff: StaffPrincipal): StaffPrincipal {
     return staff;

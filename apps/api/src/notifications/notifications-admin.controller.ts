@@ -2,26 +2,26 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@n
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ListPage } from '../admin-query/list-page';
 import { parseListQuery } from '../admin-query/list-query';
-import { StaffRoles } from '../identity/auth.decorators';
+import { Authorize } from '../authz/authorize.decorator';
 import { NotificationDetailDto, NotificationSummaryDto } from './dto/notification-admin.dto';
 import { NOTIFICATION_LIST_RULES, NotificationsService } from './notifications.service';
 
-// Messages hold addresses and bodies (login codes among them), so admins only for now. The identity
-// issue replaces this with CASL field rules and audits every staff read of a message.
+// Messages hold addresses and bodies: readable by the roles the rules allow (authz/permissions.ts).
 @ApiTags('console: notifications')
 @ApiBearerAuth()
-@StaffRoles('admin')
 @Controller('admin/notifications')
 export class NotificationsAdminController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @Authorize('read', 'Notification')
   @ApiOkResponse({ type: NotificationSummaryDto, isArray: true, description: 'With Content-Range: notifications <first>-<last>/<total>.' })
   list(@Query() query: Record<string, unknown>): Promise<ListPage<NotificationSummaryDto>> {
     return this.notifications.list(parseListQuery(query, NOTIFICATION_LIST_RULES));
   }
 
   @Get(':id')
+  @Authorize('read', 'Notification')
   @ApiOkResponse({ type: NotificationDetailDto })
   @ApiNotFoundResponse({ description: 'NOTIFICATION_NOT_FOUND: no such notification.' })
   get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<NotificationDetailDto> {
@@ -29,6 +29,7 @@ export class NotificationsAdminController {
   }
 
   @Post(':id/retry')
+  @Authorize('retry', 'Notification')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDetailDto, description: 'The notification, queued again with a fresh set of attempts.' })
   @ApiNotFoundResponse({ description: 'NOTIFICATION_NOT_FOUND: no such notification.' })
