@@ -15,6 +15,15 @@ module.exports = {
     { ...common, displayName: 'api', testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts'] },
     {
       ...common,
+      displayName: 'admin',
+      testMatch: ['<rootDir>/apps/admin/test/**/*.spec.ts'],
+      // apps/admin is an ES-module package; its pure modules are compiled to CommonJS for Jest.
+      transform: {
+        '^.+\\.tsx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', jsx: 'react-jsx', esModuleInterop: true, isolatedModules: true }, diagnostics: false }],
+      },
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts', '<rootDir>/apps/admin/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',

@@ -4,10 +4,8 @@ import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
 import { authProvider } from './providers/authProvider';
-import { canAccess } from './providers/canAccess';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
-import type { StaffRole } from './providers/session';
 import { staff } from './staff';
 
 // react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
@@ -25,10 +23,9 @@ export const App = () => (
       requireAuth
       disableTelemetry
     >
-      {(role: StaffRole | undefined) => [
-        canAccess(role, { action: 'list', resource: 'staff' }) ? <Resource key="staff" {...staff} /> : null,
-        <Resource key="notifications" {...notifications} />,
-      ]}
+      {/* Menu entries, pages and buttons follow authProvider.canAccess (the CASL rules from sign-in). */}
+      <Resource {...staff} />
+      <Resource {...notifications} />
     </Admin>
   </HashRouter>
 );

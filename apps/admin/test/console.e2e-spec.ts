@@ -33,6 +33,7 @@ const UI_WAIT_MS = 15_000;
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'ada.admin@soar2.test', name: 'Ada Admin' };
 const AGENT = { email: 'sam.support@soar2.test', name: 'Sam Support' };
+const OFFICER = { email: 'priya.privacy@soar2.test', name: 'Priya Privacy' };
 const LOCKED = { email: 'lou.locked@soar2.test', name: 'Lou Locked' };
 
 function buildConsole(outDir: string): Promise<void> {
@@ -73,6 +74,7 @@ describe('admin console', () => {
     t = await startTestApp({ env: { ADMIN_DIST_DIR: outDir } });
     await t.app.get(StaffService).ensure(ADMIN.email, ADMIN.name, 'admin', PASSWORD);
     await t.app.get(StaffService).ensure(AGENT.email, AGENT.name, 'support_agent', PASSWORD);
+    await t.app.get(StaffService).ensure(OFFICER.email, OFFICER.name, 'privacy_officer', PASSWORD);
     await t.app.get(StaffService).ensure(LOCKED.email, LOCKED.name, 'auditor', PASSWORD);
   });
 
@@ -162,14 +164,25 @@ describe('admin console', () => {
       expect(text).toContain(ADMIN.email);
       expect(text).toContain(LOCKED.email);
       expect(text).toContain('Support agent');
-      expect(await table.locator('tbody tr').count()).toBe(3);
+      expect(text).toContain(OFFICER.email);
+      expect(await table.locator('tbody tr').count()).toBe(4);
     });
 
-    it('hides the staff menu from a support agent', async () => {
-      await signIn(page, t.url, AGENT.email, PASSWORD);
-      await page.getByText(`Welcome, ${AGENT.name}`).waitFor();
+    it('shows each role only the resources its CASL rules allow (privacy officer: outbox, not staff)', async () => {
+      await signIn(page, t.url, OFFICER.email, PASSWORD);
+      await page.getByText(`Welcome, ${OFFICER.name}`).waitFor();
       await page.getByRole('menuitem', { name: 'Email outbox' }).waitFor();
       expect(await page.getByRole('menuitem', { name: 'Staff' }).count()).toBe(0);
+    });
+
+    it('shows a support agent neither the staff list nor the outbox, and refuses the staff page itself', async () => {
+      await signIn(page, t.url, AGENT.email, PASSWORD);
+      await page.getByText(`Welcome, ${AGENT.name}`).waitFor();
+      await page.getByRole('menuitem', { name: 'Dashboard' }).waitFor();
+      expect(await page.getByRole('menuitem', { name: 'Staff' }).count()).toBe(0);
+      expect(await page.getByRole('menuitem', { name: 'Email outbox' }).count()).toBe(0);
+      await page.goto(`${t.url}/#/staff`);
+      await page.getByText(/not authorized|access denied|unauthorized/i).first().waitFor();
     });
 
     it('returns to the sign-in page when the API answers 401 for a revoked session', async () => {

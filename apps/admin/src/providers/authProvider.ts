@@ -1,5 +1,6 @@
 import type { AuthProvider, UserIdentity } from 'react-admin';
 import { apiErrorMessage, readJson } from './apiErrors';
+import { canAccess, type AccessRequest } from './canAccess';
 import { clearSession, isSessionActive, parseSession, readSession, writeSession, type StaffRole } from './session';
 
 export interface StaffIdentity extends UserIdentity {
@@ -68,5 +69,10 @@ export const authProvider: AuthProvider = {
 
   async getPermissions(): Promise<StaffRole | undefined> {
     return readSession()?.staff.role;
+  },
+
+  // react-admin asks this before showing a resource, a menu entry or a button.
+  async canAccess(params: AccessRequest): Promise<boolean> {
+    return canAccess(readSession()?.rules, params);
   },
 };

@@ -1,4 +1,4 @@
-import type { StaffRole } from './session';
+import { createMongoAbility, subject as asSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
 
 export interface AccessRequest {
   action: string;
@@ -6,15 +6,50 @@ export interface AccessRequest {
   record?: Record<string, unknown>;
 }
 
-// Until the API sends CASL rules at login (identity issue), the console decides by role alone.
-// The console only hides; the API enforces every rule.
-const RESOURCE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
-  staff: ['admin'],
+type ConsoleAbility = MongoAbility<[string, string | Record<string, unknown>]>;
+export type ConsoleRule = RawRuleOf<ConsoleAbility>;
+
+/** react-admin resource → the API's subject type (authz/permissions.ts). Unknown resources are denied. */
+export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
+  users: 'User',
+  staff: 'Staff',
+  generations: 'Generation',
+  'credit-entries': 'CreditEntry',
+  subscriptions: 'Subscription',
+  plans: 'Plan',
+  tickets: 'Ticket',
+  'ticket-messages': 'TicketMessage',
+  'privacy-requests': 'PrivacyRequest',
+  consents: 'Consent',
+  'legal-holds': 'LegalHold',
+  'retention-policies': 'RetentionPolicy',
+  'retention-runs': 'RetentionRun',
+  'deletion-certificates': 'DeletionCertificate',
+  'audit-log': 'AuditLog',
+  'policy-versions': 'PolicyVersion',
+  notifications: 'Notification',
+  'stripe-events': 'StripeEvent',
+  'drp-agents': 'DrpAgent',
 };
 
-/** Whether the console should offer `action` on `resource` to a staff member with `role`. */
-export function canAccess(role: StaffRole | undefined, { resource }: AccessRequest): boolean {
-  if (!role) return false;
-  const allowed = RESOURCE_ROLES[resource];
-  return allowed === undefined || allowed.includes(role);
+/** react-admin's actions → the API's actions; verbs the API defines (retry, verify, …) pass through. */
+const ACTIONS: Readonly<Record<string, string>> = { list: 'read', show: 'read', export: 'read', create: 'create', edit: 'update', delete: 'delete' };
+
+let cached: { rules: unknown; ability: ConsoleAbility } | undefined;
+
+function abilityOf(rules: readonly ConsoleRule[]): ConsoleAbility {
+  if (cached?.rules !== rules) cached = { rules, ability: createMongoAbility<ConsoleAbility>(rules as ConsoleRule[]) };
+  return cached.ability;
+}
+
+/**
+ * Whether the console should offer `action` on `resource`, from the CASL rules the API sent at
+ * sign-in. The console only hides; the API enforces every rule.
+ */
+export function canAccess(rules: readonly ConsoleRule[] | undefined, { action, resource, record }: AccessRequest): boolean {
+  const subjectType = RESOURCE_SUBJECTS[resource];
+  if (!rules || !subjectType) return false;
+  const ability = abilityOf(rules);
+  const caslAction = ACTIONS[action] ?? action;
+  return record ? ability.can(caslAction, asSubject(subjectType, { ...record })) : ability.can(caslAction, subjectType);
 }

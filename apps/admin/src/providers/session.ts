@@ -1,4 +1,6 @@
 // The signed-in staff member's session, kept in localStorage so a reload stays signed in.
+import type { ConsoleRule } from './canAccess';
+
 export const STAFF_ROLES = ['admin', 'support_agent', 'privacy_officer', 'auditor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -14,11 +16,8 @@ export interface StaffSession {
   token: string;
   expiresAt: string;
   staff: StaffSummary;
-  /**
-   * The console's CASL rules, once the API sends them at login (identity issue). Kept as sent;
-   * canAccess is where they will be read.
-   */
-  rules?: unknown[];
+  /** The caller's CASL rules as the API sent them at sign-in; canAccess reads them. */
+  rules: ConsoleRule[];
 }
 
 const STORAGE_KEY = 'soar2.console.session';
@@ -36,7 +35,8 @@ function isStaffSession(value: unknown): value is StaffSession {
     typeof s.email === 'string' &&
     typeof s.displayName === 'string' &&
     (STAFF_ROLES as readonly string[]).includes(s.role) &&
-    (v.rules === undefined || Array.isArray(v.rules))
+    Array.isArray(v.rules) &&
+    v.rules.every((r) => typeof r === 'object' && r !== null && 'action' in r && 'subject' in r)
   );
 }
 
@@ -45,7 +45,7 @@ export function parseSession(value: unknown): StaffSession | undefined {
   if (!isStaffSession(value)) return undefined;
   const { token, expiresAt, staff, rules } = value;
   const { id, email, displayName, role } = staff;
-  return { token, expiresAt, staff: { id, email, displayName, role }, ...(rules ? { rules } : {}) };
+  return { token, expiresAt, staff: { id, email, displayName, role }, rules };
 }
 
 /** A session is usable while its token has not expired (the API has the last word on revocation). */

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { IsNull, Repository } from 'typeorm';
+import { PermissionRule, rulesFor } from '../authz/permissions';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccountLockedException, InvalidCredentialsException, UnauthenticatedException } from './identity.exception';
 import type { StaffPrincipal } from './auth.decorators';
@@ -17,6 +18,8 @@ export interface StaffLoginResult {
   token: string;
   expiresAt: string;
   staff: { id: string; email: string; displayName: string; role: StaffRole };
+  /** The caller's CASL rules: the console hides what they forbid (the API enforces them regardless). */
+  rules: PermissionRule[];
 }
 
 function hashToken(token: string): Buffer {
@@ -28,7 +31,7 @@ function hashToken(token: string): Buffer {
 export class StaffAuthService {
   private readonly logger = new Logger(StaffAuthService.name);
   // A real hash to verify against when the email is unknown, so timing does not reveal accounts.
-  private readonly dummyHash = argon2.hash(randomBytes(16).toString('hex'));
+  private readonly dummyHash = StaffAuthService.hashPassword(randomBytes(16).toString('hex'));
 
   constructor(
     @InjectRepository(StaffEntity) private readonly staff: Repository<StaffEntity>,
@@ -37,7 +40,8 @@ export class StaffAuthService {
   ) {}
 
   static hashPassword(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id });
+    // argon2id (the library's default algorithm) with OWASP's recommended minimum cost.
+    return argon2Hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
   }
 
   async login(email: string, password: string, now = new Date()): Promise<StaffLoginResult> {
@@ -47,13 +51,13 @@ export class StaffAuthService {
       .where('s.email = :email', { email: email.trim().toLowerCase() })
       .getOne();
     if (!member) {
-      await argon2.verify(await this.dummyHash, password).catch(() => false);
+      await argon2Verify(await this.dummyHash, password).catch(() => false);
       throw new InvalidCredentialsException();
     }
     if (member.lockedUntil && member.lockedUntil > now) {
       throw new AccountLockedException((member.lockedUntil.getTime() - now.getTime()) / 1000);
     }
-    const ok = member.status === 'active' && (await argon2.verify(member.passwordHash, password).catch(() => false));
+    const ok = member.status === 'active' && (await argon2Verify(member.passwordHash, password).catch(() => false));
     if (!ok) {
       await this.recordFailure(member.id, now);
       throw new InvalidCredentialsException();
@@ -67,6 +71,7 @@ export class StaffAuthService {
       token,
       expiresAt: expiresAt.toISOString(),
       staff: { id: member.id, email: member.email, displayName: member.displayName, role: member.role },
+      rules: rulesFor({ kind: 'staff', id: member.id, role: member.role }),
     };
   }
 

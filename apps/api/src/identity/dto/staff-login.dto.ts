@@ -30,4 +30,10 @@ export class StaffLoginResponseDto {
   @ApiProperty({ description: 'Bearer token for the console API' }) token!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ type: StaffSummaryDto }) staff!: StaffSummaryDto;
+  @ApiProperty({
+    description: 'CASL rules (action, subject, fields?, conditions?, inverted?, reason?) for the console; see docs/permissions.md.',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  rules!: object[];
 }

@@ -1,0 +1,36 @@
+import { abilityFor } from '../../api/src/authz/ability';
+import { rulesFor } from '../../api/src/authz/permissions';
+import { RESOURCE_SUBJECTS, canAccess } from '../src/providers/canAccess';
+import { SUBJECTS } from '../../api/src/authz/permissions';
+
+const rules = (role: 'admin' | 'support_agent' | 'privacy_officer' | 'auditor', id = 'me') => rulesFor({ kind: 'staff', id, role });
+
+describe('console canAccess (CASL rules sent at sign-in)', () => {
+  it('maps every resource to a subject the API knows', () => {
+    for (const subject of Object.values(RESOURCE_SUBJECTS)) expect(SUBJECTS).toContain(subject);
+  });
+
+  it('agrees with the API’s ability for every resource and action, for every role', () => {
+    for (const role of ['admin', 'support_agent', 'privacy_officer', 'auditor'] as const) {
+      const api = abilityFor({ kind: 'staff', id: 'me', role });
+      for (const [resource, subject] of Object.entries(RESOURCE_SUBJECTS)) {
+        expect(canAccess(rules(role), { action: 'list', resource })).toBe(api.can('read', subject as never));
+        expect(canAccess(rules(role), { action: 'edit', resource })).toBe(api.can('update', subject as never));
+        expect(canAccess(rules(role), { action: 'delete', resource })).toBe(api.can('delete', subject as never));
+      }
+    }
+  });
+
+  it('hides the staff list from everyone but admins, and applies record conditions', () => {
+    expect(canAccess(rules('support_agent'), { action: 'list', resource: 'staff' })).toBe(false);
+    expect(canAccess(rules('admin'), { action: 'list', resource: 'staff' })).toBe(true);
+    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'me' } })).toBe(false);
+    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'other' } })).toBe(true);
+    expect(canAccess(rules('support_agent'), { action: 'show', resource: 'tickets', record: { category: 'security_report' } })).toBe(false);
+  });
+
+  it('denies without rules and for unknown resources', () => {
+    expect(canAccess(undefined, { action: 'list', resource: 'staff' })).toBe(false);
+    expect(canAccess(rules('admin'), { action: 'list', resource: 'secrets' })).toBe(false);
+  });
+});
