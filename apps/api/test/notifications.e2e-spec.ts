@@ -260,7 +260,7 @@ describe('notifications: the email outbox, its worker and its console API', () =
     const page = await request(t.server).get('/admin/notifications').query({ sort: '["createdAt","DESC"]', range: '[0,4]' }).set(auth).expect(200);
     expect(page.headers['content-range']).toBe(`notifications 0-4/${total}`);
     expect(page.body).toHaveLength(5);
-    expect(Object.keys(page.body[0]).sort()).toEqual(['attempts', 'class', 'createdAt', 'id', 'kind', 'lastError', 'nextAttemptAt', 'sentAt', 'status', 'subject', 'to'].sort());
+    expect(Object.keys(page.body[0]).sort()).toEqual(['attempts', 'class', 'createdAt', 'id', 'kind', 'lastError', 'nextAttemptAt', 'sensitive', 'sentAt', 'status', 'subject', 'to'].sort());
     const created = (page.body as Array<{ createdAt: string }>).map((n) => n.createdAt);
     expect([...created].sort().reverse()).toEqual(created);
 
@@ -311,6 +311,46 @@ describe('notifications: the email outbox, its worker and its console API', () =
     expect(missing.body.code).toBe('NOTIFICATION_NOT_FOUND');
     await request(t.server).post('/admin/notifications/00000000-0000-4000-8000-000000000000/retry').set(auth).expect(404);
     await request(t.server).get('/admin/notifications/not-a-uuid').set(auth).expect(404);
+  });
+
+  it('delivers a sensitive message whole, then keeps its body neither in the outbox nor in the console', async () => {
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const to = 'sensitive.reader@example.test';
+    recipients.add(to);
+    const id = await outbox.enqueue({ kind: 'auth.login_code', class: 'service_critical', to, subject: 'Your code', text: 'Your code is 731904.', html: '<p>Your code is <b>731904</b>.</p>', sensitive: true });
+    const body = async (): Promise<{ text_body: string; html_body: string | null; sensitive: boolean }> =>
+      ((await ds.query('SELECT text_body, html_body, sensitive FROM notifications WHERE id = $1', [id])) as Array<{ text_body: string; html_body: string | null; sensitive: boolean }>)[0]!;
+
+    expect(await waitForStatus(ds, id, ['sent', 'failed'])).toMatchObject({ status: 'sent' });
+    const [mail] = peer.messagesTo(to);
+    expect(mail!.parsed.text?.trim()).toBe('Your code is 731904.');
+    expect(mail!.parsed.html).toContain('<b>731904</b>');
+    expect(await body()).toEqual({ text_body: '[removed after delivery]', html_body: '[removed after delivery]', sensitive: true });
+    const detail = await request(t.server).get(`/admin/notifications/${id}`).set(auth).expect(200);
+    expect(detail.body).toMatchObject({ sensitive: true, status: 'sent' });
+    expect(JSON.stringify(detail.body)).not.toContain('731904');
+  });
+
+  it('keeps a sensitive message that failed for a retry, but never shows its body in the console', async () => {
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const to = 'sensitive.bounce@example.test';
+    recipients.add(to);
+    peer.script(to, 'rcpt', { code: 550, message: '5.1.1 User unknown' });
+    const id = await outbox.enqueue({ kind: 'auth.login_code', class: 'service_critical', to, subject: 'Your code', text: 'Your code is 552211.', sensitive: true });
+
+    expect(await waitForStatus(ds, id, ['sent', 'failed'])).toMatchObject({ status: 'failed' });
+    const [row] = (await ds.query('SELECT text_body FROM notifications WHERE id = $1', [id])) as Array<{ text_body: string }>;
+    expect(row!.text_body).toBe('Your code is 552211.');
+    const detail = await request(t.server).get(`/admin/notifications/${id}`).set(auth).expect(200);
+    expect(detail.body.text).toMatch(/^\[hidden/);
+    expect(JSON.stringify(detail.body)).not.toContain('552211');
+  });
+
+  it('leaves the body of an ordinary message as it was after delivery', async () => {
+    const id = await outbox.enqueue(message('ordinary.body@example.test', { text: 'Nothing secret here.' }));
+    await waitForStatus(ds, id, ['sent']);
+    const [row] = (await ds.query('SELECT text_body, sensitive FROM notifications WHERE id = $1', [id])) as Array<{ text_body: string; sensitive: boolean }>;
+    expect(row).toEqual({ text_body: 'Nothing secret here.', sensitive: false });
   });
 
   it('documents the console routes in the OpenAPI document', async () => {

@@ -10,6 +10,8 @@ function problems(env: Record<string, string>): string[] {
   }
 }
 
+const PROD_SECRET = 'a-production-secret-of-at-least-32-chars';
+
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment: embedded database, file mail, simulator, all roles', () => {
     const c = loadConfig({});
@@ -48,8 +50,25 @@ describe('loadConfig', () => {
   });
 
   it('never seeds demo accounts in production and refuses to be told to', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
-    expect(problems({ NODE_ENV: 'production', SEED_DEMO: 'true' })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
+    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET }).seedDemo).toBe(false);
+    expect(problems({ NODE_ENV: 'production', SEED_DEMO: 'true', VERIFICATION_CODE_SECRET: PROD_SECRET })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
+  });
+
+  it('requires the verification-code secret in production, and generates one under DATA_DIR elsewhere', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be set in production mode/)]);
+    expect(problems({ VERIFICATION_CODE_SECRET: 'too-short' })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be at least 32 characters/)]);
+    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET }).verificationCodes.secret).toBe(PROD_SECRET);
+    const dev = loadConfig({ DATA_DIR: '/var/lib/soar2' });
+    expect(dev.verificationCodes).toEqual({ secret: undefined, secretFile: '/var/lib/soar2/secrets/verification-code-secret' });
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or proxy addresses, and refuses "true"', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    expect(problems({ TRUST_PROXY: 'true' })[0]).toMatch(/^TRUST_PROXY cannot be true/);
+    expect(problems({ TRUST_PROXY: '10.0.0.0/33,proxy.internal' })[0]).toMatch(/cannot read "10\.0\.0\.0\/33, proxy\.internal"/);
+    expect(problems({ TRUST_PROXY: '11' })[0]).toMatch(/from 0 to 10/);
   });
 
   it('parses roles, sizes and the bootstrap admin', () => {

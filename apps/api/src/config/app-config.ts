@@ -1,6 +1,7 @@
 // Reads and validates every environment variable once, at start. A bad value stops the process
 // with a sentence naming the variable; nothing else in the code reads process.env.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -42,6 +43,17 @@ export interface AppConfig {
   userSessionTtlDays: number;
   /** pg-boss keeps its tables in this PostgreSQL schema of the application database. */
   jobs: { schema: string };
+  /**
+   * Express's `trust proxy`: false (use the socket address), a number of proxy hops, or the proxies'
+   * addresses. Decides the client IP used by per-IP rate limits and the access log.
+   */
+  trustProxy: false | number | string[];
+  /** Emailed one-time codes (sign-in, email change). */
+  verificationCodes: {
+    /** VERIFICATION_CODE_SECRET; when absent (never in production) a secret is generated in `secretFile`. */
+    secret: string | undefined;
+    secretFile: string;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -190,6 +202,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const seedDemo = r.bool('SEED_DEMO', !production);
   if (production && seedDemo) r.problems.push('SEED_DEMO cannot be true in production mode (NODE_ENV=production): demo accounts have printed passwords.');
 
+  const codeSecret = r.raw('VERIFICATION_CODE_SECRET');
+  if (codeSecret !== undefined && codeSecret.length < 32) {
+    r.problems.push('VERIFICATION_CODE_SECRET must be at least 32 characters long (for example the output of `openssl rand -base64 32`).');
+  } else if (codeSecret === undefined && production) {
+    r.problems.push('VERIFICATION_CODE_SECRET must be set in production mode: it keys the hashes of emailed sign-in codes, and every API replica needs the same value.');
+  }
+
   const outbox: AppConfig['outbox'] = {
     pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     batchSize: r.int('OUTBOX_BATCH_SIZE', 20, 1, 500),
@@ -237,7 +256,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
     staffSessionTtlHours: r.int('STAFF_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     userSessionTtlDays: r.int('USER_SESSION_TTL_DAYS', 30, 1, 365),
     jobs: { schema: jobsSchema },
+    trustProxy: readTrustProxy(r),
+    verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;
+}
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: off, a hop count, or proxy addresses; never "true", which would let any client choose its own IP. */
+function readTrustProxy(r: Reader): AppConfig['trustProxy'] {
+  const v = r.raw('TRUST_PROXY');
+  if (v === undefined || ['false', 'off', 'no', '0'].includes(v.toLowerCase())) return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops <= 10) return hops;
+    r.problems.push(`TRUST_PROXY as a number of proxies must be from 0 to 10 (got "${v}").`);
+    return false;
+  }
+  if (['true', 'on', 'yes'].includes(v.toLowerCase())) {
+    r.problems.push('TRUST_PROXY cannot be true (any client could then choose its IP through X-Forwarded-For); give the number of proxies in front of the API (e.g. 1) or their addresses (e.g. loopback,10.0.0.0/8).');
+    return false;
+  }
+  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = entries.filter((e) => {
+    if (TRUST_PROXY_NAMES.includes(e)) return false;
+    const [address = '', prefix, ...rest] = e.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) {
+    r.problems.push(`TRUST_PROXY must be a number of proxies or a list of addresses, CIDR ranges, loopback, linklocal or uniquelocal (cannot read "${bad.join(', ')}").`);
+    return false;
+  }
+  return entries;
 }

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { abilityFor } from '../authz/ability';
 import { AUTHORIZE_KEY, AuthorizeRequirement, SIGNED_IN } from '../authz/authorize.decorator';
 import { AuthenticatedRequest, PUBLIC_ROUTE, Principal } from './auth.decorators';
+import { clientInfoOf } from './client-info';
 import { ForbiddenActionException, RouteNotAuthorizedException, UnauthenticatedException } from './identity.exception';
 import { StaffAuthService } from './staff-auth.service';
 import { UserAuthService } from './user-auth.service';
@@ -28,7 +29,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token) throw new UnauthenticatedException();
-    const principal = await this.authenticate(req.path, token);
+    const principal = await this.authenticate(req, token);
     const ability = abilityFor(principal.kind === 'staff' ? { kind: 'staff', id: principal.id, role: principal.role } : { kind: 'user', id: principal.id });
     req.principal = principal;
     req.ability = ability;
@@ -39,9 +40,9 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(path: string, token: string): Promise<Principal> {
-    if (path.startsWith('/admin/')) return this.staffAuth.authenticate(token);
-    if (path.startsWith('/v1/')) return this.userAuth.authenticate(token);
+  private authenticate(req: Request, token: string): Promise<Principal> {
+    if (req.path.startsWith('/admin/')) return this.staffAuth.authenticate(token);
+    if (req.path.startsWith('/v1/')) return this.userAuth.authenticate(token, new Date(), clientInfoOf(req));
     return Promise.reject(new UnauthenticatedException('This endpoint does not take bearer tokens.'));
   }
 }

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AccessLogEntity } from './access-log.entity';
+import { AccessLogService } from './access-log.service';
 import { AuthGuard } from './auth.guard';
+import { MeController } from './me.controller';
+import { ProfileService } from './profile.service';
+import { RateLimitHitEntity } from './rate-limit-hit.entity';
+import { RateLimitService } from './rate-limit.service';
+import { SignInPurge } from './sign-in-purge.service';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffSessionEntity } from './staff-session.entity';
@@ -9,15 +17,37 @@ import { StaffSessionPurge } from './staff-session-purge.service';
 import { StaffController } from './staff.controller';
 import { StaffEntity } from './staff.entity';
 import { StaffService } from './staff.service';
+import { UserAuthController } from './user-auth.controller';
 import { UserAuthService } from './user-auth.service';
 import { UserSessionEntity } from './user-session.entity';
+import { UserSignInService } from './user-sign-in.service';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
+import { VerificationCodeEntity } from './verification-code.entity';
+import { VerificationCodesService } from './verification-codes.service';
+import { VerificationKeyService } from './verification-key.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity, UserSessionEntity])],
-  controllers: [StaffAuthController, StaffController],
-  providers: [StaffAuthService, UserAuthService, StaffService, UsersService, StaffSessionPurge, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [StaffAuthService, UserAuthService, StaffService, UsersService],
+  imports: [
+    TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity, UserSessionEntity, VerificationCodeEntity, RateLimitHitEntity, AccessLogEntity]),
+    NotificationsModule,
+  ],
+  controllers: [StaffAuthController, StaffController, UserAuthController, MeController],
+  providers: [
+    StaffAuthService,
+    UserAuthService,
+    StaffService,
+    UsersService,
+    StaffSessionPurge,
+    VerificationKeyService,
+    VerificationCodesService,
+    RateLimitService,
+    AccessLogService,
+    UserSignInService,
+    ProfileService,
+    SignInPurge,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [StaffAuthService, UserAuthService, StaffService, UsersService, VerificationCodesService, RateLimitService, AccessLogService],
 })
 export class IdentityModule {}

@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccessLogService } from './access-log.service';
 import type { UserPrincipal } from './auth.decorators';
+import type { ClientInfo } from './client-info';
 import { UnauthenticatedException } from './identity.exception';
 import { USER_TOKEN_PREFIX, hashSessionToken, newSessionToken } from './session-token';
 import { SessionRevokeReason, UserSessionEntity } from './user-session.entity';
+import type { AccountStatus } from './user.entity';
 
 /** Account states whose holders may still sign in and use their session. */
-const SIGNED_IN_STATES = ['active', 'restricted', 'pending_deletion'];
+export const SIGNED_IN_STATES: readonly AccountStatus[] = ['active', 'restricted', 'pending_deletion'];
+
+/** API use of a session is written to the access log at most this often. */
+export const ACCESS_LOG_INTERVAL_SECONDS = 3600;
 
 /** End-user bearer sessions: issue, authenticate, revoke. Sign-in itself (emailed codes) builds on this. */
 @Injectable()
@@ -16,6 +22,7 @@ export class UserAuthService {
   constructor(
     @InjectRepository(UserSessionEntity) private readonly sessions: Repository<UserSessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accessLog: AccessLogService,
   ) {}
 
   /** Creates a session for a user (inside the caller's transaction when given) and returns its token. */
@@ -23,31 +30,53 @@ export class UserAuthService {
     const token = newSessionToken(USER_TOKEN_PREFIX);
     const expiresAt = new Date(now.getTime() + this.config.userSessionTtlDays * 86_400_000);
     const repo = manager ? manager.getRepository(UserSessionEntity) : this.sessions;
-    const saved = await repo.save(repo.create({ userId, tokenHash: hashSessionToken(token), expiresAt }));
+    // The sign-in itself is logged by the caller, so the first hour of API use is not logged again.
+    const saved = await repo.save(repo.create({ userId, tokenHash: hashSessionToken(token), expiresAt, accessLoggedAt: now }));
     return { token, sessionId: saved.id, expiresAt };
   }
 
-  /** Resolves a bearer token to its user, or throws UNAUTHENTICATED (expired, revoked, or the account may not sign in). */
-  async authenticate(token: string, now = new Date()): Promise<UserPrincipal> {
+  /**
+   * Resolves a bearer token to its user, or throws UNAUTHENTICATED (expired, revoked, or the account
+   * may not sign in). With the client's details, writes an `api_session` access-log entry when the
+   * session has not been logged for an hour.
+   */
+  async authenticate(token: string, now = new Date(), client?: ClientInfo): Promise<UserPrincipal> {
     if (!token.startsWith(USER_TOKEN_PREFIX)) throw new UnauthenticatedException('This endpoint needs an end-user token.');
-    // One round trip: find the live session of an account that may sign in, and note when it was used.
-    const rows: Array<{ session_id: string; user_id: string }> = await this.sessions.query(
-      `WITH touched AS (
-         UPDATE user_sessions us SET last_seen_at = $2
-           FROM users u
-          WHERE us.token_hash = $1 AND us.revoked_at IS NULL AND us.expires_at > $2
-            AND u.id = us.user_id AND u.status = ANY($3)
-          RETURNING us.id AS session_id, us.user_id)
-       SELECT session_id, user_id FROM touched`,
-      [hashSessionToken(token), now, SIGNED_IN_STATES],
+    // One round trip: find the live session of an account that may sign in, note when it was used,
+    // and claim the hourly access-log entry (the row lock lets one of two concurrent requests claim it).
+    const rows: Array<{ session_id: string; user_id: string; log_due: boolean }> = await this.sessions.query(
+      `WITH live AS (
+         SELECT us.id, us.access_logged_at
+           FROM user_sessions us JOIN users u ON u.id = us.user_id
+          WHERE us.token_hash = $1 AND us.revoked_at IS NULL AND us.expires_at > $2::timestamptz AND u.status = ANY($3)
+          FOR UPDATE OF us),
+       touched AS (
+         UPDATE user_sessions us
+            SET last_seen_at = $2,
+                access_logged_at = CASE WHEN $5 AND (live.access_logged_at IS NULL OR live.access_logged_at <= $2 - make_interval(secs => $4))
+                                        THEN $2 ELSE live.access_logged_at END
+           FROM live
+          WHERE us.id = live.id
+          RETURNING us.id AS session_id, us.user_id,
+                    $5 AND (live.access_logged_at IS NULL OR live.access_logged_at <= $2 - make_interval(secs => $4)) AS log_due)
+       SELECT session_id, user_id, log_due FROM touched`,
+      [hashSessionToken(token), now, SIGNED_IN_STATES, ACCESS_LOG_INTERVAL_SECONDS, client !== undefined],
     );
     const row = rows[0];
     if (!row) throw new UnauthenticatedException('The session has expired or was revoked; sign in again.');
+    if (row.log_due && client) await this.accessLog.record({ userId: row.user_id, sessionId: row.session_id, event: 'api_session', client });
     return { kind: 'user', id: row.user_id, sessionId: row.session_id };
   }
 
   async revoke(sessionId: string, reason: SessionRevokeReason): Promise<void> {
     await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+  }
+
+  /** Revokes every open session of a user but one (after an email change, all but the one that made it). */
+  async revokeOthers(userId: string, keepSessionId: string, reason: SessionRevokeReason, manager?: EntityManager): Promise<number> {
+    const repo = manager ? manager.getRepository(UserSessionEntity) : this.sessions;
+    const result = await repo.update({ userId, id: Not(keepSessionId), revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    return result.affected ?? 0;
   }
 
   /** Revokes every open session of a user (termination, deletion, email change). */

@@ -27,6 +27,10 @@ export class UserSessionEntity {
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 
+  /** When this session's use was last written to the access log (at most once an hour). */
+  @Column({ name: 'access_logged_at', type: 'timestamptz', nullable: true })
+  accessLoggedAt!: Date | null;
+
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason!: SessionRevokeReason | null;
 }

@@ -7,6 +7,9 @@ export type NotificationClass = (typeof NOTIFICATION_CLASSES)[number];
 export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
+/** What a sensitive message's body becomes once it has been sent. */
+export const REMOVED_AFTER_DELIVERY = '[removed after delivery]';
+
 /** One email in the outbox. Only the notifications module reads or writes this table. */
 @Entity({ name: 'notifications' })
 export class NotificationEntity {
@@ -37,6 +40,10 @@ export class NotificationEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   headers!: Record<string, string>;
+
+  /** The body holds a secret: never shown in the console, replaced once sent. */
+  @Column({ type: 'boolean', default: false })
+  sensitive!: boolean;
 
   @Column({ type: 'text', default: 'queued' })
   status!: NotificationStatus;

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryResult, Repository } from 'typeorm';
-import { NotificationClass, NotificationEntity, NotificationStatus } from './notification.entity';
+import { NotificationClass, NotificationEntity, NotificationStatus, REMOVED_AFTER_DELIVERY } from './notification.entity';
 
 export interface NewNotification {
   kind: string;
@@ -15,6 +15,8 @@ export interface NewNotification {
   htmlBody: string | null;
   headers: Record<string, string>;
   maxAttempts: number;
+  /** The body holds a secret: it is replaced once the message has been sent. */
+  sensitive: boolean;
   /** Set when the message must never be sent; the row is then written as `suppressed` with this reason. */
   suppressedReason?: string;
 }
@@ -90,6 +92,7 @@ export class NotificationsRepository {
         htmlBody: n.htmlBody,
         headers: n.headers,
         maxAttempts: n.maxAttempts,
+        sensitive: n.sensitive,
         status: suppressed ? 'suppressed' : 'queued',
         lastError: n.suppressedReason ?? null,
         // The database clock schedules everything, so workers on machines with skewed clocks agree.
@@ -150,8 +153,16 @@ export class NotificationsRepository {
     }));
   }
 
+  /** A sensitive message's body (a sign-in code…) is not kept once it has been handed to the mail system. */
   async markSent(id: string, attempt: number, messageId: string): Promise<boolean> {
-    return this.settle(id, attempt, `status = 'sent', sent_at = now(), next_attempt_at = NULL, provider_message_id = $3, last_error = NULL`, [messageId]);
+    return this.settle(
+      id,
+      attempt,
+      `status = 'sent', sent_at = now(), next_attempt_at = NULL, provider_message_id = $3, last_error = NULL,
+       text_body = CASE WHEN sensitive THEN $4 ELSE text_body END,
+       html_body = CASE WHEN sensitive AND html_body IS NOT NULL THEN $4 ELSE html_body END`,
+      [messageId, REMOVED_AFTER_DELIVERY],
+    );
   }
 
   async scheduleRetry(id: string, attempt: number, delayMs: number, reason: string): Promise<boolean> {

@@ -70,6 +70,7 @@ export class NotificationsService {
         htmlBody: m.html,
         headers: m.headers,
         maxAttempts: m.maxAttempts ?? this.config.outbox.maxAttempts,
+        sensitive: m.sensitive,
         suppressedReason,
       },
       manager,

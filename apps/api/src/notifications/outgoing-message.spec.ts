@@ -43,8 +43,13 @@ describe('checkOutgoingMessage', () => {
   it('normalises a valid message and fills in the optional parts', () => {
     expect(checkOutgoingMessage(valid)).toEqual({
       ok: true,
-      message: { ...valid, to: 'Someone@example.com', userId: null, html: null, headers: {}, maxAttempts: undefined },
+      message: { ...valid, to: 'Someone@example.com', userId: null, html: null, headers: {}, maxAttempts: undefined, sensitive: false },
     });
+  });
+
+  it('keeps the sensitive flag of a message whose body holds a secret', () => {
+    const r = checkOutgoingMessage({ ...valid, sensitive: true });
+    expect(r.ok && r.message.sensitive).toBe(true);
   });
 
   it('keeps extra headers such as List-Unsubscribe', () => {
@@ -62,9 +67,10 @@ describe('checkOutgoingMessage', () => {
       text: '  ',
       html: 5 as unknown as string,
       maxAttempts: 0,
+      sensitive: 'yes' as unknown as boolean,
     });
     expect(r.ok).toBe(false);
-    expect(!r.ok && Object.keys(r.errors).sort()).toEqual(['class', 'html', 'kind', 'maxAttempts', 'subject', 'text', 'to', 'userId']);
+    expect(!r.ok && Object.keys(r.errors).sort()).toEqual(['class', 'html', 'kind', 'maxAttempts', 'sensitive', 'subject', 'text', 'to', 'userId']);
   });
 
   it('refuses headers that would change the addressing or the MIME structure', () => {

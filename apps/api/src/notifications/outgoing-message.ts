@@ -17,6 +17,11 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** Overrides OUTBOX_MAX_ATTEMPTS for this message. */
   maxAttempts?: number;
+  /**
+   * The body holds a secret (a sign-in code, a link that grants access): the console never shows it,
+   * and the worker replaces it with "[removed after delivery]" once the message has been sent.
+   */
+  sensitive?: boolean;
 }
 
 /** A validated message: recipient normalised, optional parts filled in. */
@@ -30,6 +35,7 @@ export interface NormalizedMessage {
   html: string | null;
   headers: Record<string, string>;
   maxAttempts: number | undefined;
+  sensitive: boolean;
 }
 
 export type MessageCheck = { ok: true; message: NormalizedMessage } | { ok: false; errors: Record<string, string> };
@@ -105,9 +111,10 @@ export function checkOutgoingMessage(m: OutgoingMessage): MessageCheck {
   if (m.maxAttempts !== undefined && (!Number.isInteger(m.maxAttempts) || m.maxAttempts < 1 || m.maxAttempts > 50)) {
     errors.maxAttempts = 'The maximum number of attempts must be a whole number from 1 to 50.';
   }
+  if (m.sensitive !== undefined && typeof m.sensitive !== 'boolean') errors.sensitive = 'The sensitive flag must be true or false.';
   if (Object.keys(errors).length > 0 || to === undefined) return { ok: false, errors };
   return {
     ok: true,
-    message: { kind: m.kind, class: m.class, to, userId, subject: m.subject, text: m.text, html, headers, maxAttempts: m.maxAttempts },
+    message: { kind: m.kind, class: m.class, to, userId, subject: m.subject, text: m.text, html, headers, maxAttempts: m.maxAttempts, sensitive: m.sensitive === true },
   };
 }

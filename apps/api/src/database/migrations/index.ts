@@ -3,5 +3,7 @@ import { IdentityCore1764230400000 } from './1764230400000-identity-core';
 import { ScheduledTaskRuns1764230460000 } from './1764230460000-scheduled-task-runs';
 import { NotificationsOutbox1764230720000 } from './1764230720000-notifications-outbox';
 import { UserSessions1764231000000 } from './1764231000000-user-sessions';
+import { NotificationsSensitive1764231400000 } from './1764231400000-notifications-sensitive';
+import { UserSignIn1764231460000 } from './1764231460000-user-sign-in';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000];

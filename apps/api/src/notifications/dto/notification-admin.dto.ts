@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NOTIFICATION_CLASSES, NOTIFICATION_STATUSES, NotificationClass, NotificationEntity, NotificationStatus } from '../notification.entity';
 
+/** What the console shows instead of a sensitive message's body, before and after delivery. */
+export const SENSITIVE_BODY_HIDDEN = '[hidden: this message holds a secret such as a sign-in code]';
+
 /** A notification as the console lists it (no body). */
 export class NotificationSummaryDto {
   @ApiProperty({ format: 'uuid' })
@@ -24,6 +27,9 @@ export class NotificationSummaryDto {
   @ApiProperty()
   attempts!: number;
 
+  @ApiProperty({ description: 'The body holds a secret (e.g. a sign-in code): it is never shown here and is removed once sent.' })
+  sensitive!: boolean;
+
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why the last attempt failed, or why the message was suppressed.' })
   lastError!: string | null;
 
@@ -39,7 +45,7 @@ export class NotificationSummaryDto {
 
 /** One notification with its text body. */
 export class NotificationDetailDto extends NotificationSummaryDto {
-  @ApiProperty({ description: 'The plain-text body.' })
+  @ApiProperty({ description: 'The plain-text body; a placeholder for sensitive messages.' })
   text!: string;
 }
 
@@ -52,6 +58,7 @@ export function toNotificationSummary(n: NotificationEntity): NotificationSummar
     subject: n.subject,
     status: n.status,
     attempts: n.attempts,
+    sensitive: n.sensitive,
     lastError: n.lastError,
     createdAt: n.createdAt,
     sentAt: n.sentAt,
@@ -60,5 +67,5 @@ export function toNotificationSummary(n: NotificationEntity): NotificationSummar
 }
 
 export function toNotificationDetail(n: NotificationEntity): NotificationDetailDto {
-  return { ...toNotificationSummary(n), text: n.textBody };
+  return { ...toNotificationSummary(n), text: n.sensitive ? SENSITIVE_BODY_HIDDEN : n.textBody };
 }
