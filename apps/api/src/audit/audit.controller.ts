@@ -1,0 +1,40 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListPage } from '../admin-query/list-page';
+import { parseListQuery } from '../admin-query/list-query';
+import { CurrentStaff, StaffPrincipal, StaffRoles } from '../identity/auth.decorators';
+import type { ChainVerification } from './audit-chain';
+import { AUDIT_LOG_LIST_RULES } from './audit-log-query';
+import { AuditLogEntity } from './audit-log.entity';
+import { AuditService } from './audit.service';
+import { AuditVerificationDto } from './dto/audit-verification.dto';
+
+@ApiTags('console: audit log')
+@ApiBearerAuth()
+// A role check until the authz module brings CASL; then these routes check the ability to read AuditLog.
+@StaffRoles('admin', 'auditor')
+@Controller('admin/audit-log')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List entries (ra-data-simple-rest); filter by actorType, actorId, subjectType, subjectId, action, from, to, id.' })
+  @ApiOkResponse({ type: [AuditLogEntity] })
+  list(@Query() query: Record<string, unknown>): Promise<ListPage<AuditLogEntity>> {
+    return this.audit.list(parseListQuery(query, AUDIT_LOG_LIST_RULES));
+  }
+
+  // Declared before :id so that "verify" is not taken for an id.
+  @Get('verify')
+  @ApiOperation({ summary: 'Recompute the hash chain and name the first broken link; the check is itself recorded.' })
+  @ApiOkResponse({ type: AuditVerificationDto })
+  verify(@CurrentStaff() staff: StaffPrincipal): Promise<ChainVerification> {
+    return this.audit.verify({ type: 'staff', id: staff.id, role: staff.role });
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AuditLogEntity })
+  get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<AuditLogEntity> {
+    return this.audit.get(id);
+  }
+}
