@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from './auth.guard';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
@@ -12,7 +13,7 @@ import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity])],
+  imports: [TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity]), AuditModule],
   controllers: [StaffAuthController, StaffController],
   providers: [StaffAuthService, StaffService, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [StaffAuthService, StaffService, UsersService],
