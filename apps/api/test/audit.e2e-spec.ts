@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { canonicalJson, linkHash } from '../src/audit/audit-chain';
+import { canonicalEntry, canonicalJson, linkHash } from '../src/audit/audit-chain';
+import { CANONICAL_ENTRY_SQL } from '../src/audit/audit-chain-sql';
 import type { JsonValue } from '../src/audit/audit-entry';
 import { AuditService } from '../src/audit/audit.service';
 import { dataSourceOptions } from '../src/database/data-source-options';
@@ -278,11 +279,28 @@ describe('audit log: hash chain, append-only storage, transactions, console rout
       target = (await entries({ action: 'test.append', subjectId: '2' }))[0] as Entry;
     });
 
-    it('names an edited entry (hash mismatch), and the chain verifies again once it is restored', async () => {
-      await behindTheBack(`UPDATE audit_log SET details = '{"i": 200}' WHERE sequence = ${target.sequence}`);
-      expect(await verify()).toMatchObject({ valid: false, checked: target.sequence - 1, firstBrokenSequence: target.sequence, reason: 'hash_mismatch' });
+    /** The endpoint's verdict, which must agree with a verification in ranges of every small size (range boundaries). */
+    async function verdict(): Promise<Record<string, unknown>> {
+      const expected = await audit.verifyChain();
+      for (const size of [1, 2, 3, 7]) expect(await audit.verifyChain(size, 3)).toEqual(expected);
+      const answered = await verify();
+      expect(answered).toEqual(expected);
+      return answered;
+    }
+
+    it('names an edited entry (hash mismatch), even for a change of spacing, and verifies again once it is restored', async () => {
+      await behindTheBack(`UPDATE audit_log SET details = '{"i":200}' WHERE sequence = ${target.sequence}`);
+      expect(await verdict()).toEqual({
+        valid: false,
+        checked: target.sequence - 1,
+        firstBrokenSequence: target.sequence,
+        reason: 'hash_mismatch',
+        detail: `Entry ${target.sequence} does not match its hash: it was changed after it was written.`,
+      });
       await behindTheBack(`UPDATE audit_log SET details = '{"i": 2}' WHERE sequence = ${target.sequence}`);
-      expect(await verify()).toMatchObject({ valid: true });
+      expect(await verdict()).toMatchObject({ firstBrokenSequence: target.sequence, reason: 'hash_mismatch' });
+      await behindTheBack(`UPDATE audit_log SET details = '{"i":2}' WHERE sequence = ${target.sequence}`);
+      expect(await verdict()).toMatchObject({ valid: true });
     });
 
     it('names the next entry when the edited entry was re-hashed (prev_hash mismatch)', async () => {
@@ -290,20 +308,61 @@ describe('audit log: hash chain, append-only storage, transactions, console rout
       const edited = { ...target, actorId: 'someone-else', detailsJson: canonicalJson(target.details as JsonValue) };
       const forged = linkHash(Buffer.from(target.prevHash, 'hex'), edited).toString('hex');
       await behindTheBack(`UPDATE audit_log SET actor_id = 'someone-else', hash = '\\x${forged}' WHERE sequence = ${target.sequence}`);
-      expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: target.sequence + 1, reason: 'prev_hash_mismatch' });
+      expect(await verdict()).toMatchObject({ valid: false, firstBrokenSequence: target.sequence + 1, reason: 'prev_hash_mismatch' });
       await behindTheBack(`UPDATE audit_log SET actor_id = 'audit-e2e', hash = '\\x${target.hash}' WHERE sequence = ${target.sequence}`);
-      expect(await verify()).toMatchObject({ valid: true });
+      expect(await verdict()).toMatchObject({ valid: true });
     });
 
-    it('names the first missing sequence when an entry was deleted', async () => {
+    it('names the first missing sequence when entries were deleted', async () => {
       await behindTheBack(
-        `CREATE TABLE audit_e2e_saved AS SELECT * FROM audit_log WHERE sequence = ${target.sequence}`,
-        `DELETE FROM audit_log WHERE sequence = ${target.sequence}`,
+        `CREATE TABLE audit_e2e_saved AS SELECT * FROM audit_log WHERE sequence BETWEEN ${target.sequence} AND ${target.sequence + 2}`,
+        `DELETE FROM audit_log WHERE sequence BETWEEN ${target.sequence} AND ${target.sequence + 2}`,
       );
-      expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: target.sequence, reason: 'sequence_gap' });
+      expect(await verdict()).toMatchObject({
+        valid: false,
+        checked: target.sequence - 1,
+        firstBrokenSequence: target.sequence,
+        reason: 'sequence_gap',
+        detail: `Entries ${target.sequence}–${target.sequence + 2} are missing before entry ${target.sequence + 3}.`,
+      });
       await behindTheBack('INSERT INTO audit_log SELECT * FROM audit_e2e_saved', 'DROP TABLE audit_e2e_saved');
-      expect(await verify()).toMatchObject({ valid: true });
+      expect(await verdict()).toMatchObject({ valid: true });
     });
+
+    it('notices entries removed from the end of the log through the chain head', async () => {
+      const last = await head();
+      await behindTheBack(
+        `CREATE TABLE audit_e2e_saved AS SELECT * FROM audit_log WHERE sequence > ${last - 2}`,
+        `DELETE FROM audit_log WHERE sequence > ${last - 2}`,
+      );
+      expect(await audit.verifyChain()).toMatchObject({ valid: false, checked: last - 2, firstBrokenSequence: last - 1, reason: 'sequence_gap' });
+      await behindTheBack('INSERT INTO audit_log SELECT * FROM audit_e2e_saved', 'DROP TABLE audit_e2e_saved');
+      expect(await verdict()).toMatchObject({ valid: true });
+    });
+  });
+
+  it('computes in PostgreSQL exactly the canonical entry and hash that Node computes, for awkward text', async () => {
+    const awkward = 'quote " backslash \\ slash / tab \t newline \n cr \r \b \f \u0001 \u001f del \u007f é € 😀 \u2028';
+    const appended = await audit.record({
+      action: 'test.awkward_text',
+      actor: { type: 'agent', id: awkward, role: awkward },
+      subject: { type: 'odd_thing', id: awkward },
+      requestId: awkward,
+      ip: '2001:db8::1',
+      details: { [awkward]: [awkward, 1e21, 1e-7, -0.5, null, true], nested: { b: 1, a: 2 } },
+      occurredAt: new Date('2031-02-03T04:05:06.007Z'),
+    });
+    const [row] = (await dataSource.query(`SELECT ${CANONICAL_ENTRY_SQL} AS canonical, prev_hash, hash FROM audit_log a WHERE a.id = $1`, [appended.id])) as Array<{
+      canonical: string;
+      prev_hash: Buffer;
+      hash: Buffer;
+    }>;
+    const stored = (await asAuditor(`/admin/audit-log/${appended.id}`).expect(200)).body as Entry;
+    const fields = { ...stored, detailsJson: canonicalJson(stored.details as JsonValue) };
+    expect(row?.canonical).toBe(canonicalEntry(fields));
+    expect(linkHash(row?.prev_hash as Buffer, fields).toString('hex')).toBe(appended.hash);
+    expect(row?.hash.toString('hex')).toBe(appended.hash);
+    expect(await audit.verifyChain()).toMatchObject({ valid: true });
   });
 
   it('also refuses changes through revoked privileges when the owner is not a superuser and disables the trigger', async () => {

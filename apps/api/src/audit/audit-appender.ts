@@ -33,7 +33,7 @@ const INSERT_AND_MOVE_HEAD = `
     INSERT INTO audit_log (id, sequence, occurred_at, actor_type, actor_id, actor_role, action,
                            subject_type, subject_id, request_id, ip, details, prev_hash, hash)
     SELECT id, seq, at, actor_type, actor_id, actor_role, action, subject_type, subject_id, request_id, ip,
-           details::jsonb, decode(prev_hash, 'hex'), decode(hash, 'hex')
+           details::json, decode(prev_hash, 'hex'), decode(hash, 'hex')
       FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
            AS t(id, seq, at, actor_type, actor_id, actor_role, action, subject_type, subject_id, request_id, ip,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuditLinkFields, ChainVerifier, GENESIS_HASH, StoredAuditLink, canonicalDetails, canonicalEntry, canonicalJson, linkHash } from './audit-chain';
+import { AuditLinkFields, GENESIS_HASH, canonicalEntry, canonicalJson, describeBreak, linkHash, verdictAtEnd } from './audit-chain';
 
 const fields: AuditLinkFields = {
   id: '3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f',
@@ -15,24 +15,6 @@ const fields: AuditLinkFields = {
   ip: '203.0.113.9',
   detailsJson: '{"outcome":"success"}',
 };
-
-function chain(length: number): StoredAuditLink[] {
-  const links: StoredAuditLink[] = [];
-  let prev = GENESIS_HASH;
-  for (let sequence = 1; sequence <= length; sequence += 1) {
-    const f = { ...fields, sequence, id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`, detailsJson: `{"n":${sequence}}` };
-    const hash = linkHash(prev, f);
-    links.push({ ...f, prevHash: prev, hash });
-    prev = hash;
-  }
-  return links;
-}
-
-function verify(links: StoredAuditLink[], head = { lastSequence: links.length, lastHash: links[links.length - 1]?.hash ?? GENESIS_HASH }) {
-  const v = new ChainVerifier();
-  for (const l of links) if (!v.push(l)) break;
-  return v.finish(head);
-}
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts object keys at every depth, keeps array order and writes no whitespace', () => {
@@ -55,11 +37,6 @@ describe('canonicalJson (RFC 8785)', () => {
   it('refuses non-finite numbers', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
     expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow(TypeError);
-  });
-
-  it('gives stored jsonb text back its canonical form whatever its spacing and key order', () => {
-    expect(canonicalDetails('{"b": 1, "a": [1, 2]}')).toBe('{"a":[1,2],"b":1}');
-    expect(canonicalDetails('{}')).toBe('{}');
   });
 });
 
@@ -100,62 +77,61 @@ describe('canonicalEntry and linkHash (format version 1)', () => {
   });
 });
 
-describe('ChainVerifier', () => {
-  it('accepts an intact chain and an empty one', () => {
-    expect(verify(chain(5))).toEqual({ valid: true, checked: 5 });
-    expect(verify([])).toEqual({ valid: true, checked: 0 });
+describe('verification verdicts', () => {
+  const ok = { contiguous: true, linked: true, intact: true };
+
+  it('reports a gap at its first missing sequence number, counting the entries before it as checked', () => {
+    expect(describeBreak({ ...ok, sequence: 7, previousSequence: 4, contiguous: false })).toEqual({
+      valid: false,
+      checked: 4,
+      firstBrokenSequence: 5,
+      reason: 'sequence_gap',
+      detail: 'Entries 5–6 are missing before entry 7.',
+    });
+    expect(describeBreak({ ...ok, sequence: 3, previousSequence: 1, contiguous: false }).detail).toBe('Entry 2 is missing before entry 3.');
   });
 
-  it('names an edited entry as a hash mismatch', () => {
-    const links = chain(5);
-    links[2] = { ...(links[2] as StoredAuditLink), detailsJson: '{"n":999}' };
-    expect(verify(links)).toMatchObject({ valid: false, checked: 2, firstBrokenSequence: 3, reason: 'hash_mismatch' });
+  it('reports a gap from sequence 1 when no entry precedes the first one found', () => {
+    expect(describeBreak({ ...ok, sequence: 3, previousSequence: null, contiguous: false })).toMatchObject({ checked: 0, firstBrokenSequence: 1, reason: 'sequence_gap' });
   });
 
-  it('names the next entry when an edited entry was re-hashed to hide the edit', () => {
-    const links = chain(5);
-    const edited = { ...(links[2] as StoredAuditLink), detailsJson: '{"n":999}' };
-    links[2] = { ...edited, hash: linkHash(edited.prevHash, edited) };
-    expect(verify(links)).toMatchObject({ valid: false, checked: 3, firstBrokenSequence: 4, reason: 'prev_hash_mismatch' });
+  it('prefers the gap, then the broken link, then the content when several things are wrong', () => {
+    expect(describeBreak({ sequence: 9, previousSequence: 7, contiguous: false, linked: false, intact: false }).reason).toBe('sequence_gap');
+    expect(describeBreak({ sequence: 9, previousSequence: 8, contiguous: true, linked: false, intact: false })).toMatchObject({
+      checked: 8,
+      firstBrokenSequence: 9,
+      reason: 'prev_hash_mismatch',
+    });
+    expect(describeBreak({ sequence: 9, previousSequence: 8, contiguous: true, linked: true, intact: false })).toMatchObject({
+      firstBrokenSequence: 9,
+      reason: 'hash_mismatch',
+      detail: 'Entry 9 does not match its hash: it was changed after it was written.',
+    });
   });
 
-  it('names the first missing sequence when entries were deleted', () => {
-    const links = chain(6);
-    links.splice(2, 2);
-    expect(verify(links)).toMatchObject({ valid: false, checked: 2, firstBrokenSequence: 3, reason: 'sequence_gap', detail: expect.stringMatching(/Entries 3–4 are missing/) });
+  it('accepts a chain whose last entry is the one the head names, and an empty chain at genesis', () => {
+    const hash = Buffer.alloc(32, 5);
+    expect(verdictAtEnd({ lastSequence: 12, lastHash: hash }, { sequence: 12, hash })).toEqual({ valid: true, checked: 12 });
+    expect(verdictAtEnd({ lastSequence: 0, lastHash: GENESIS_HASH }, undefined)).toEqual({ valid: true, checked: 0 });
   });
 
-  it('names sequence 1 when the chain does not start at 1', () => {
-    expect(verify(chain(3).slice(1), { lastSequence: 3, lastHash: Buffer.alloc(32) })).toMatchObject({ firstBrokenSequence: 1, reason: 'sequence_gap' });
+  it('detects entries removed from the end through the head', () => {
+    expect(verdictAtEnd({ lastSequence: 12, lastHash: Buffer.alloc(32, 5) }, { sequence: 10, hash: Buffer.alloc(32, 4) })).toEqual({
+      valid: false,
+      checked: 10,
+      firstBrokenSequence: 11,
+      reason: 'sequence_gap',
+      detail: 'Entries 11–12 are missing from the end of the log.',
+    });
+    expect(verdictAtEnd({ lastSequence: 2, lastHash: Buffer.alloc(32, 5) }, undefined)).toMatchObject({ firstBrokenSequence: 1, reason: 'sequence_gap' });
   });
 
-  it('names a cut when a deleted entry was replaced by a forged one with the right sequence', () => {
-    const links = chain(4);
-    const forged = { ...(links[1] as StoredAuditLink), prevHash: Buffer.alloc(32, 7) };
-    links[1] = { ...forged, hash: linkHash(forged.prevHash, forged) };
-    expect(verify(links)).toMatchObject({ firstBrokenSequence: 2, reason: 'prev_hash_mismatch' });
-  });
-
-  it('detects entries removed from the end through the chain head', () => {
-    const links = chain(5);
-    const head = { lastSequence: 5, lastHash: (links[4] as StoredAuditLink).hash };
-    expect(verify(links.slice(0, 3), head)).toMatchObject({ valid: false, checked: 3, firstBrokenSequence: 4, reason: 'sequence_gap' });
-  });
-
-  it('detects a re-hashed last entry through the chain head', () => {
-    const links = chain(3);
-    const head = { lastSequence: 3, lastHash: (links[2] as StoredAuditLink).hash };
-    const edited = { ...(links[2] as StoredAuditLink), detailsJson: '{"n":0}' };
-    links[2] = { ...edited, hash: linkHash(edited.prevHash, edited) };
-    expect(verify(links, head)).toMatchObject({ valid: false, checked: 3, firstBrokenSequence: 3, reason: 'head_mismatch' });
-  });
-
-  it('stops at the first break and ignores what follows', () => {
-    const links = chain(5);
-    links[1] = { ...(links[1] as StoredAuditLink), actorRole: 'auditor' };
-    links[3] = { ...(links[3] as StoredAuditLink), actorRole: 'auditor' };
-    const v = new ChainVerifier();
-    expect(links.map((l) => v.push(l))).toEqual([true, false, false, false, false]);
-    expect(v.finish({ lastSequence: 5, lastHash: Buffer.alloc(32) })).toMatchObject({ firstBrokenSequence: 2, reason: 'hash_mismatch' });
+  it('detects a rewritten last entry through the head', () => {
+    expect(verdictAtEnd({ lastSequence: 12, lastHash: Buffer.alloc(32, 5) }, { sequence: 12, hash: Buffer.alloc(32, 6) })).toMatchObject({
+      valid: false,
+      checked: 12,
+      firstBrokenSequence: 12,
+      reason: 'head_mismatch',
+    });
   });
 });

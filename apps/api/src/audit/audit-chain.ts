@@ -1,5 +1,6 @@
-// The audit log's hash chain: the canonical serialization of an entry, the link hash, and a
-// streaming verifier. Pure code (node:crypto only), so the format is pinned down by unit specs.
+// The audit log's hash chain: the canonical serialization of an entry, the link hash, and the
+// verdicts of a verification. Pure code (node:crypto only), so the format is pinned down by unit
+// specs; audit-chain-sql.ts computes the same hash inside PostgreSQL to verify the chain.
 //
 // Canonical entry, format version 1 (documented in docs/audit-log.md; never change it in place —
 // a new format needs a new version and a verifier that knows both):
@@ -11,7 +12,8 @@
 //   - occurredAt is ISO 8601 UTC with milliseconds (`2026-11-27T10:00:00.000Z`);
 //   - sequence is a JSON integer (1 for the first entry, then +1 with no gaps);
 //   - details is canonical JSON (RFC 8785, JCS): object keys sorted by UTF-16 code units,
-//     numbers in ECMAScript shortest form, no whitespace.
+//     numbers in ECMAScript shortest form, no whitespace; it is stored as that exact text (a json
+//     column, which keeps text verbatim), so the hash can be recomputed from the stored row alone.
 // hash = SHA-256(prev_hash ‖ UTF-8(canonical entry)), where prev_hash is the previous entry's hash
 // (32 raw bytes), or GENESIS_HASH (32 zero bytes) for sequence 1.
 import { createHash } from 'node:crypto';
@@ -34,12 +36,6 @@ export interface AuditLinkFields {
   ip: string | null;
   /** The details as canonical JSON. */
   detailsJson: string;
-}
-
-/** An entry as stored: its fields plus the two hashes. */
-export interface StoredAuditLink extends AuditLinkFields {
-  prevHash: Buffer;
-  hash: Buffer;
 }
 
 /** RFC 8785 (JCS) serialization of a JSON value. */
@@ -65,11 +61,6 @@ export function canonicalJson(value: JsonValue): string {
     out += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`;
   }
   return `${out}}`;
-}
-
-/** Canonical JSON text of a stored details value (as read back from jsonb). */
-export function canonicalDetails(jsonText: string): string {
-  return jsonText === '{}' ? jsonText : canonicalJson(JSON.parse(jsonText) as JsonValue);
 }
 
 function str(value: string | null): string {
@@ -102,70 +93,57 @@ export interface ChainVerification {
   detail?: string;
 }
 
-/** Where the chain ends according to its head row (written in the same transaction as each append). */
+/** Where the chain ends according to its head row (moved in the same transaction as each append). */
 export interface ChainHead {
   lastSequence: number;
   lastHash: Buffer;
 }
 
 /**
- * Checks entries one at a time, in sequence order, keeping only the previous link in memory, and
- * remembers the first broken link: a missing sequence number (deleted entries), a prev_hash that
- * is not the previous entry's hash (entries removed, reordered or re-hashed), or a hash that does
- * not match the entry's content (the entry was edited).
+ * The first stored entry whose link the database found broken, with what was wrong: it does not
+ * follow the entry stored before it (entries missing), its prev_hash is not that entry's hash (the
+ * chain was cut or re-hashed there), or its hash does not match its content (it was edited).
  */
-export class ChainVerifier {
-  private expectedSequence = 1;
-  private previousHash: Buffer = GENESIS_HASH;
-  private checkedCount = 0;
-  private failure: ChainVerification | undefined;
+export interface SuspectLink {
+  sequence: number;
+  /** Sequence of the entry stored just before it; null when there is none. */
+  previousSequence: number | null;
+  contiguous: boolean;
+  linked: boolean;
+  intact: boolean;
+}
 
-  /** Feeds the next stored entry; returns false once the chain is known to be broken. */
-  push(link: StoredAuditLink): boolean {
-    if (this.failure) return false;
-    const seq = link.sequence;
-    if (seq !== this.expectedSequence) {
-      const missingTo = seq - 1;
-      return this.fail(
-        'sequence_gap',
-        this.expectedSequence,
-        seq > this.expectedSequence
-          ? `Entries ${this.expectedSequence}${missingTo > this.expectedSequence ? `–${missingTo}` : ''} are missing: the entry after ${this.expectedSequence - 1} has sequence ${seq}.`
-          : `Entry ${seq} appears out of order after ${this.expectedSequence - 1}.`,
-      );
-    }
-    if (!link.prevHash.equals(this.previousHash)) {
-      return this.fail('prev_hash_mismatch', seq, `Entry ${seq} does not point to the hash of the entry before it: the chain was cut or re-hashed there.`);
-    }
-    if (!linkHash(link.prevHash, link).equals(link.hash)) {
-      return this.fail('hash_mismatch', seq, `Entry ${seq} does not match its hash: it was changed after it was written.`);
-    }
-    this.previousHash = link.hash;
-    this.expectedSequence = seq + 1;
-    this.checkedCount += 1;
-    return true;
-  }
+function broken(reason: ChainBreakReason, firstBrokenSequence: number, detail: string): ChainVerification {
+  return { valid: false, checked: firstBrokenSequence - 1, firstBrokenSequence, reason, detail };
+}
 
-  /** The verdict after the last entry up to `head` has been fed. */
-  finish(head: ChainHead): ChainVerification {
-    if (this.failure) return this.failure;
-    const last = this.expectedSequence - 1;
-    if (head.lastSequence > last) {
-      return this.failWith('sequence_gap', last + 1, `Entries ${last + 1}–${head.lastSequence} are missing from the end of the log.`);
-    }
-    if (head.lastSequence < last || !head.lastHash.equals(this.previousHash)) {
-      return this.failWith('head_mismatch', last, `The chain head does not match entry ${last}: the end of the log was rewritten.`);
-    }
-    return { valid: true, checked: this.checkedCount };
-  }
+function missing(from: number, to: number, where: string): string {
+  return from === to ? `Entry ${from} is missing${where}.` : `Entries ${from}–${to} are missing${where}.`;
+}
 
-  private fail(reason: ChainBreakReason, sequence: number, detail: string): false {
-    this.failWith(reason, sequence, detail);
-    return false;
+/** The verdict for the first suspect link: a gap is reported at its first missing sequence number. */
+export function describeBreak(link: SuspectLink): ChainVerification {
+  if (!link.contiguous) {
+    const first = (link.previousSequence ?? 0) + 1;
+    return broken('sequence_gap', first, missing(first, link.sequence - 1, ` before entry ${link.sequence}`));
   }
+  if (!link.linked) {
+    return broken('prev_hash_mismatch', link.sequence, `Entry ${link.sequence} does not point to the hash of the entry before it: the chain was cut or re-hashed there.`);
+  }
+  return broken('hash_mismatch', link.sequence, `Entry ${link.sequence} does not match its hash: it was changed after it was written.`);
+}
 
-  private failWith(reason: ChainBreakReason, sequence: number, detail: string): ChainVerification {
-    this.failure = { valid: false, checked: this.checkedCount, firstBrokenSequence: sequence, reason, detail };
-    return this.failure;
+/**
+ * The verdict once every stored link up to the head has been found intact: the last stored entry
+ * must be the one the head names, or entries were removed from (or rewritten at) the end.
+ */
+export function verdictAtEnd(head: ChainHead, last: { sequence: number; hash: Buffer } | undefined): ChainVerification {
+  const lastSequence = last?.sequence ?? 0;
+  if (head.lastSequence > lastSequence) {
+    return broken('sequence_gap', lastSequence + 1, missing(lastSequence + 1, head.lastSequence, ' from the end of the log'));
   }
+  if (!head.lastHash.equals(last?.hash ?? GENESIS_HASH)) {
+    return { ...broken('head_mismatch', lastSequence, `The chain head does not match entry ${lastSequence}: the end of the log was rewritten.`), checked: lastSequence };
+  }
+  return { valid: true, checked: lastSequence };
 }

@@ -56,7 +56,7 @@ export class AuditLogEntity {
   ip!: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   details!: { [key: string]: JsonValue };
 
   @ApiProperty({ description: 'SHA-256 of the previous entry, hex (64 zeros for the first entry).' })

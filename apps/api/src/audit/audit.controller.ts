@@ -1,11 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListPage } from '../admin-query/list-page';
 import { parseListQuery } from '../admin-query/list-query';
 import { CurrentStaff, StaffPrincipal, StaffRoles } from '../identity/auth.decorators';
 import type { ChainVerification } from './audit-chain';
 import { AUDIT_LOG_LIST_RULES } from './audit-log-query';
 import { AuditLogEntity } from './audit-log.entity';
+import { AUDIT_ERROR_CODES } from './audit.exception';
 import { AuditService } from './audit.service';
 import { AuditVerificationDto } from './dto/audit-verification.dto';
 
@@ -34,6 +35,7 @@ export class AuditController {
 
   @Get(':id')
   @ApiOkResponse({ type: AuditLogEntity })
+  @ApiNotFoundResponse({ description: `AUDIT_ENTRY_NOT_FOUND: ${AUDIT_ERROR_CODES.AUDIT_ENTRY_NOT_FOUND}` })
   get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<AuditLogEntity> {
     return this.audit.get(id);
   }

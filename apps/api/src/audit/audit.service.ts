@@ -5,34 +5,28 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import type { ListQuery } from '../admin-query/list-query';
 import { AppendedAuditEntry, AuditAppender } from './audit-appender';
-import { ChainHead, ChainVerification, ChainVerifier, StoredAuditLink, canonicalDetails } from './audit-chain';
+import { ChainHead, ChainVerification, SuspectLink, describeBreak, verdictAtEnd } from './audit-chain';
+import { VERIFY_RANGE_SQL } from './audit-chain-sql';
 import { AuditActor, AuditEntryInput, prepareAuditEntry } from './audit-entry';
 import { AuditLogFilter, isUnfiltered, parseAuditLogFilter } from './audit-log-query';
 import { AuditLogEntity } from './audit-log.entity';
 import { currentRequestMetadata } from './audit-request-context';
 import { AuditEntryNotFoundException } from './audit.exception';
 
-/** Rows read per round trip when verifying; the next batch is fetched while this one is hashed. */
-export const VERIFY_BATCH_SIZE = 20_000;
+/** Entries one verification query covers; each is one short query, so progress never stalls a connection long. */
+export const VERIFY_RANGE_SIZE = 100_000;
+/** Ranges verified at once: one PostgreSQL backend, thus one core, each. */
+export const VERIFY_PARALLELISM = 2;
 
 interface HeadRow {
   last_sequence: string;
   last_hash: Buffer;
 }
 
-// Columns named as AuditLinkFields, the time already in canonical form, details as jsonb text.
-const VERIFY_BATCH_SQL = `
-  SELECT id, sequence,
-         to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
-         actor_type AS "actorType", actor_id AS "actorId", actor_role AS "actorRole", action,
-         subject_type AS "subjectType", subject_id AS "subjectId", request_id AS "requestId", ip,
-         details::text AS "detailsJson", prev_hash AS "prevHash", hash
-    FROM audit_log
-   WHERE sequence > $1 AND sequence <= $2
-   ORDER BY sequence
-   LIMIT $3`;
-
-type VerifyRow = Omit<StoredAuditLink, 'sequence'> & { sequence: string | number };
+interface SuspectRow extends Omit<SuspectLink, 'sequence' | 'previousSequence'> {
+  sequence: string;
+  previousSequence: string | null;
+}
 
 /**
  * The tamper-evident audit trail. Other modules call `record` (inside their transaction when they
@@ -107,7 +101,7 @@ export class AuditService {
 
   /**
    * Recomputes the whole chain from the first entry up to the head as it was when the check began,
-   * in batches (constant memory), and names the first broken link. The check itself is recorded.
+   * in ranges (constant memory), and names the first broken link. The check itself is recorded.
    */
   async verify(actor: AuditActor): Promise<ChainVerification> {
     const result = await this.verifyChain();
@@ -119,28 +113,29 @@ export class AuditService {
     return result;
   }
 
-  /** The chain check alone, without recording it (benchmarks, scripts). */
-  async verifyChain(batchSize = VERIFY_BATCH_SIZE): Promise<ChainVerification> {
+  /**
+   * The chain check alone, without recording it (benchmarks, scripts). PostgreSQL recomputes every
+   * hash (see audit-chain-sql.ts) over consecutive ranges of sequence numbers, a few at a time.
+   */
+  async verifyChain(rangeSize = VERIFY_RANGE_SIZE, parallelism = VERIFY_PARALLELISM): Promise<ChainVerification> {
     const head = await this.readHead();
-    const verifier = new ChainVerifier();
-    let after = 0;
-    let next: Promise<VerifyRow[]> | undefined = this.readBatch(after, head.lastSequence, batchSize);
-    while (next) {
-      const rows: VerifyRow[] = await next;
-      const last = rows[rows.length - 1];
-      after = last ? Number(last.sequence) : head.lastSequence;
-      // Fetch the next batch while this one is hashed: PostgreSQL and Node work side by side.
-      next = rows.length === batchSize && after < head.lastSequence ? this.readBatch(after, head.lastSequence, batchSize) : undefined;
-      for (const row of rows) {
-        row.sequence = Number(row.sequence);
-        row.detailsJson = canonicalDetails(row.detailsJson);
-        if (!verifier.push(row as StoredAuditLink)) {
-          await next?.catch(() => undefined);
-          return verifier.finish(head);
-        }
+    let nextStart = 1;
+    let first: SuspectLink | undefined;
+    const worker = async (): Promise<void> => {
+      // Ranges are claimed in order, so once a break is known no later range can hold an earlier one.
+      while (nextStart <= head.lastSequence && !(first && first.sequence < nextStart)) {
+        const from = nextStart;
+        nextStart += rangeSize;
+        const suspect = await this.firstSuspect(from, Math.min(from + rangeSize - 1, head.lastSequence));
+        if (suspect && (!first || suspect.sequence < first.sequence)) first = suspect;
       }
-    }
-    return verifier.finish(head);
+    };
+    await Promise.all(Array.from({ length: parallelism }, worker));
+    if (first) return describeBreak(first);
+    const last = (await this.dataSource.query('SELECT sequence, hash FROM audit_log WHERE sequence <= $1 ORDER BY sequence DESC LIMIT 1', [
+      head.lastSequence,
+    ])) as Array<{ sequence: string; hash: Buffer }>;
+    return verdictAtEnd(head, last[0] ? { sequence: Number(last[0].sequence), hash: last[0].hash } : undefined);
   }
 
   private async total(filter: AuditLogFilter, count: () => Promise<number>): Promise<number> {
@@ -155,8 +150,11 @@ export class AuditService {
     return { lastSequence: Number(row.last_sequence), lastHash: row.last_hash };
   }
 
-  private readBatch(after: number, upTo: number, limit: number): Promise<VerifyRow[]> {
-    return this.dataSource.query(VERIFY_BATCH_SQL, [after, upTo, limit]) as Promise<VerifyRow[]>;
+  private async firstSuspect(from: number, to: number): Promise<SuspectLink | undefined> {
+    const rows = (await this.dataSource.query(VERIFY_RANGE_SQL, [from, to])) as SuspectRow[];
+    const row = rows[0];
+    if (!row) return undefined;
+    return { ...row, sequence: Number(row.sequence), previousSequence: row.previousSequence === null ? null : Number(row.previousSequence) };
   }
 
   private async loadPseudonymKey(): Promise<Buffer> {

@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The append-only, hash-chained audit log and its one-row chain head (see apps/api/src/audit and
  * docs/audit-log.md). PostgreSQL itself refuses UPDATE, DELETE and TRUNCATE on the log: a trigger
  * for everyone (superusers included, unless they disable it), and revoked privileges for roles that
- * are not superusers.
+ * are not superusers. The CHECK constraints on action, actor_type, subject_type and ip also let the
+ * in-database verifier quote those columns without JSON escaping (audit-chain-sql.ts).
  */
 export class AuditLog1795784800000 implements MigrationInterface {
   name = 'AuditLog1795784800000';
@@ -20,15 +21,18 @@ export class AuditLog1795784800000 implements MigrationInterface {
         actor_id text,
         actor_role text,
         action text NOT NULL CHECK (action ~ '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$'),
-        subject_type text,
+        subject_type text CHECK (subject_type ~ '^[a-z][a-z0-9_-]*$'),
         subject_id text,
         request_id text,
         ip text CHECK (ip IS NULL OR ip::inet IS NOT NULL),
-        details jsonb NOT NULL DEFAULT '{}',
+        details json NOT NULL DEFAULT '{}' CHECK (json_typeof(details) = 'object'),
         prev_hash bytea NOT NULL CHECK (octet_length(prev_hash) = 32),
         hash bytea NOT NULL CHECK (octet_length(hash) = 32)
       )`);
     await q.query(`COMMENT ON COLUMN audit_log.ip IS 'Client address: personal data, never logged'`);
+    // json, not jsonb: json keeps the exact text, which is what the hash covers, so the chain can be
+    // verified inside PostgreSQL without re-serializing the details.
+    await q.query(`COMMENT ON COLUMN audit_log.details IS 'Canonical JSON (RFC 8785) exactly as hashed'`);
     await q.query(`CREATE UNIQUE INDEX audit_log_sequence_key ON audit_log (sequence)`);
     await q.query(`CREATE INDEX audit_log_occurred_at_idx ON audit_log (occurred_at)`);
     await q.query(`CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, sequence)`);
