@@ -341,6 +341,26 @@ describe('audit log: hash chain, append-only storage, transactions, console rout
     });
   });
 
+  it('keeps one chain when another writer moved the head since this process last appended', async () => {
+    const system = { type: 'system' as const, id: 'audit-e2e' };
+    const first = await audit.record({ action: 'test.head_moved', actor: system });
+    const between = await dataSource.transaction((m) => audit.record({ action: 'test.head_moved', actor: system }, m));
+    const after = await audit.record({ action: 'test.head_moved', actor: system });
+    expect([between.sequence, after.sequence]).toEqual([first.sequence + 1, first.sequence + 2]);
+
+    // A second API process on the same database: each one's view of the head goes stale all the time.
+    const other = await startTestApp({ db: t.db, env: { DATABASE_POOL_SIZE: '20' } });
+    try {
+      const before = await head();
+      const writes = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? audit : other.app.get(AuditService)).record({ action: 'test.two_processes', actor: system, details: { i } }));
+      const results = await Promise.all(writes);
+      expect(results.map((r) => r.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => before + 1 + i));
+    } finally {
+      await other.close();
+    }
+    expect(await audit.verifyChain()).toMatchObject({ valid: true });
+  });
+
   it('computes in PostgreSQL exactly the canonical entry and hash that Node computes, for awkward text', async () => {
     const awkward = 'quote " backslash \\ slash / tab \t newline \n cr \r \b \f \u0001 \u001f del \u007f é € 😀 \u2028';
     const appended = await audit.record({
