@@ -3,7 +3,7 @@
 import { execSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +16,10 @@ const { runMigrations } = require(path.join(dist, 'database/migrator.js'));
 const { loadConfig } = require(path.join(dist, 'config/app-config.js'));
 const { createApp } = require(path.join(dist, 'app.factory.js'));
 const { StaffService } = require(path.join(dist, 'identity/staff.service.js'));
+const { AuditService } = require(path.join(dist, 'audit/audit.service.js'));
+const { AuditAppender } = require(path.join(dist, 'audit/audit-appender.js'));
+const { prepareAuditEntry } = require(path.join(dist, 'audit/audit-entry.js'));
+const { DataSource } = require('typeorm');
 
 const results = [];
 const record = (name, value, unit, note = '') => {
@@ -50,7 +54,99 @@ async function load(url, init, total, concurrency) {
   return { rps: Math.round(total / seconds), p50: percentile(latencies, 50).toFixed(1), p99: percentile(latencies, 99).toFixed(1), failures };
 }
 
+/** Runs `total` calls of `task` with `concurrency` in flight; returns calls per second. */
+async function concurrently(total, concurrency, task) {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await task(next);
+      }
+    }),
+  );
+  return Math.round(total / ((performance.now() - t0) / 1000));
+}
+
+function benchEntry(i) {
+  const id = `00000000-0000-4000-8000-${String(i % 1000).padStart(12, '0')}`;
+  return {
+    action: i % 3 === 0 ? 'user.read' : 'staff.login',
+    actor: { type: 'staff', id, role: 'support_agent' },
+    subject: { type: 'user', id },
+    requestId: `bench-${i}`,
+    ip: '203.0.113.9',
+    details: { outcome: 'success', n: i },
+  };
+}
+
+/**
+ * Audit log: appends per second with 32 concurrent writers (standalone, which share commits, and
+ * inside a transaction of their own, which hold the chain lock through their commit), next to the
+ * machine's ceiling for 32 writers committing one row each; then the time to verify 1,000,000 entries.
+ * The million entries are written by the production append code (AuditAppender.appendInTransaction,
+ * which hashes in Node) in transactions of 10,000, so the chain is exactly what the application
+ * would have produced, and its verification (hashing in PostgreSQL) cross-checks the two.
+ */
+async function benchAudit(app) {
+  const audit = app.get(AuditService);
+  const appender = app.get(AuditAppender);
+  const dataSource = app.get(DataSource);
+  const writers = 32;
+
+  await dataSource.query('CREATE TABLE IF NOT EXISTS bench_commits (id bigserial PRIMARY KEY, v text)');
+  const ceiling = await concurrently(4000, writers, (i) => dataSource.transaction((m) => m.query('INSERT INTO bench_commits (v) VALUES ($1)', [`c${i}`])));
+  record('PostgreSQL commits of one row, 32 concurrent (ceiling for any durable write)', ceiling, 'commits/s', 'synchronous_commit on; plain table, no audit');
+
+  const alone = await concurrently(20000, writers, (i) => audit.record(benchEntry(i)));
+  record('audit appends, 32 concurrent standalone writers', alone, 'appends/s', 'AuditService.record(entry): concurrent entries share one commit (group commit)');
+
+  const inTx = await concurrently(3000, writers, (i) =>
+    dataSource.transaction(async (m) => {
+      await m.query('INSERT INTO bench_commits (v) VALUES ($1)', [`t${i}`]);
+      await audit.record(benchEntry(i), m);
+    }),
+  );
+  record('audit appends, 32 concurrent writers each in its own transaction', inTx, 'appends/s', 'row insert + record(entry, manager); the chain lock is held through each commit (WAL flush)');
+
+  const quick = await audit.verifyChain();
+  if (!quick.valid) throw new Error(`the chain written by the append benchmark does not verify: ${JSON.stringify(quick)}`);
+
+  const target = 1_000_000;
+  const batch = 10_000;
+  let have = Number((await dataSource.query('SELECT last_sequence FROM audit_chain_head'))[0].last_sequence);
+  const t0 = performance.now();
+  const start = have;
+  while (have < target) {
+    const n = Math.min(batch, target - have);
+    const entries = Array.from({ length: n }, (_, k) => prepareAuditEntry(benchEntry(have + k), undefined));
+    await dataSource.transaction((m) => appender.appendInTransaction(m, entries));
+    have += n;
+  }
+  const genSeconds = (performance.now() - t0) / 1000;
+  record('audit log: writing the 1,000,000-entry chain to verify', Math.round(genSeconds), 's', `${Math.round((have - start) / genSeconds)} entries/s in transactions of ${batch}`);
+  await dataSource.query('VACUUM ANALYZE audit_log');
+
+  const rssBefore = process.memoryUsage().rss;
+  const t1 = performance.now();
+  const result = await audit.verifyChain();
+  const verifySeconds = (performance.now() - t1) / 1000;
+  const rssGrowth = Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024);
+  if (!result.valid || result.checked !== have) throw new Error(`verification failed: ${JSON.stringify(result)}`);
+  record(
+    `audit log: verify ${have.toLocaleString('en-US')} entries`,
+    verifySeconds.toFixed(1),
+    's',
+    `${Math.round(have / verifySeconds)} entries/s; sha256() in PostgreSQL over ranges of 100,000, two at a time; API RSS grew ${rssGrowth} MiB`,
+  );
+  const t2 = performance.now();
+  await audit.verifyChain(100_000, 1);
+  record('audit log: the same verification one range at a time (one core)', ((performance.now() - t2) / 1000).toFixed(1), 's', 'for comparison');
+}
+
 async function main() {
+  const loadAtStart = loadavg()[0];
   const parent = mkdtempSync(path.join(tmpdir(), 'soar2-bench-'));
   chmodSync(parent, 0o755);
   let server;
@@ -89,6 +185,13 @@ async function main() {
     record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
     await app.close();
+    // A pool as large as the number of writers, so that they contend for the chain, not for connections.
+    const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+    try {
+      await benchAudit(auditApp);
+    } finally {
+      await auditApp.close();
+    }
   } finally {
     await server?.stop();
     rmSync(parent, { recursive: true, force: true });
@@ -111,6 +214,7 @@ async function main() {
     '',
     `- Machine: ${machine}`,
     `- Database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL 18 (same machine)'}`,
+    `- Load average (1 min) at start / end: ${loadAtStart.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other work on the machine slows every number)`,
     `- Commit: ${commit}; date: ${new Date().toISOString().slice(0, 10)}`,
     '- Command: `npm run bench`',
     '',

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ListPageInterceptor } from './admin-query/list-page';
+import { AuditModule } from './audit/audit.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +31,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         JobsModule,
+        AuditModule,
         IdentityModule,
         NotificationsModule,
         SeedModule,

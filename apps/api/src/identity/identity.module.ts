@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AccessLogEntity } from './access-log.entity';
 import { AccessLogService } from './access-log.service';
+import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from './auth.guard';
 import { MeController } from './me.controller';
 import { ProfileService } from './profile.service';
@@ -31,6 +32,7 @@ import { VerificationKeyService } from './verification-key.service';
   imports: [
     TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity, UserSessionEntity, VerificationCodeEntity, RateLimitHitEntity, AccessLogEntity]),
     NotificationsModule,
+    AuditModule,
   ],
   controllers: [StaffAuthController, StaffController, UserAuthController, MeController],
   providers: [

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { PermissionRule, rulesFor } from '../authz/permissions';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccountLockedException, InvalidCredentialsException, UnauthenticatedException } from './identity.exception';
@@ -37,6 +38,7 @@ export class StaffAuthService {
     @InjectRepository(StaffEntity) private readonly staff: Repository<StaffEntity>,
     @InjectRepository(StaffSessionEntity) private readonly sessions: Repository<StaffSessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   static hashPassword(password: string): Promise<string> {
@@ -52,20 +54,30 @@ export class StaffAuthService {
       .getOne();
     if (!member) {
       await argon2Verify(await this.dummyHash, password).catch(() => false);
+      await this.auditFailedLogin(email, undefined, 'unknown_account');
       throw new InvalidCredentialsException();
     }
     if (member.lockedUntil && member.lockedUntil > now) {
+      await this.auditFailedLogin(email, member.id, 'account_locked');
       throw new AccountLockedException((member.lockedUntil.getTime() - now.getTime()) / 1000);
     }
     const ok = member.status === 'active' && (await argon2Verify(member.passwordHash, password).catch(() => false));
     if (!ok) {
-      await this.recordFailure(member.id, now);
+      await this.staff.manager.transaction(async (m) => {
+        await this.recordFailure(member.id, now, m);
+        await this.auditFailedLogin(email, member.id, member.status === 'active' ? 'wrong_password' : 'account_disabled', m);
+      });
       throw new InvalidCredentialsException();
     }
-    await this.staff.update({ id: member.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(now.getTime() + this.config.staffSessionTtlHours * 3600_000);
-    await this.sessions.insert({ staffId: member.id, tokenHash: hashToken(token), expiresAt });
+    await this.staff.manager.transaction(async (m) => {
+      await m.update(StaffEntity, { id: member.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+      const session = await m.insert(StaffSessionEntity, { staffId: member.id, tokenHash: hashToken(token), expiresAt });
+      const actor = { type: 'staff' as const, id: member.id, role: member.role };
+      const details = { outcome: 'success', sessionId: String(session.identifiers[0]?.id) };
+      await this.audit.record({ action: 'staff.login', actor, subject: { type: 'staff', id: member.id }, details }, m);
+    });
     this.logger.log({ staffId: member.id, role: member.role }, 'staff signed in');
     return {
       token,
@@ -75,9 +87,16 @@ export class StaffAuthService {
     };
   }
 
-  private async recordFailure(staffId: string, now: Date): Promise<void> {
+  /** Audits a refused sign-in without the email: a keyed hash of it lets attempts be correlated. */
+  private async auditFailedLogin(email: string, staffId: string | undefined, reason: string, manager?: EntityManager): Promise<void> {
+    const emailHash = await this.audit.pseudonymize(email.trim().toLowerCase());
+    const subject = staffId ? { type: 'staff', id: staffId } : null;
+    await this.audit.record({ action: 'staff.login', actor: { type: 'anonymous' }, subject, details: { outcome: 'failure', reason, emailHash } }, manager);
+  }
+
+  private async recordFailure(staffId: string, now: Date, manager: EntityManager): Promise<void> {
     // One statement, so concurrent failures cannot lose a count.
-    await this.staff.query(
+    await manager.query(
       `UPDATE staff SET failed_login_count = failed_login_count + 1,
          locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
        WHERE id = $1`,
@@ -100,6 +119,16 @@ export class StaffAuthService {
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.sessions.manager.transaction(async (m) => {
+      const revoked: Array<{ id: string; role: StaffRole }> = await m.query(
+        `WITH r AS (UPDATE staff_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING staff_id)
+         SELECT s.id, s.role FROM r JOIN staff s ON s.id = r.staff_id`,
+        [sessionId],
+      );
+      const staff = revoked[0];
+      if (!staff) return;
+      const actor = { type: 'staff' as const, id: staff.id, role: staff.role };
+      await this.audit.record({ action: 'staff.logout', actor, subject: { type: 'staff', id: staff.id }, details: { sessionId } }, m);
+    });
   }
 }
