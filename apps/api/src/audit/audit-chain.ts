@@ -17,25 +17,15 @@
 // hash = SHA-256(prev_hash ‖ UTF-8(canonical entry)), where prev_hash is the previous entry's hash
 // (32 raw bytes), or GENESIS_HASH (32 zero bytes) for sequence 1.
 import { createHash } from 'node:crypto';
-import type { JsonValue } from './audit-entry';
+import type { JsonValue, PreparedAuditEntry } from './audit-entry';
 
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
-/** The fields an entry's hash covers, besides the previous hash. */
-export interface AuditLinkFields {
-  id: string;
-  sequence: number;
-  occurredAt: string;
+/** The fields an entry's hash covers, besides the previous hash: a prepared entry plus its place in the chain. */
+export interface AuditLinkFields extends Omit<PreparedAuditEntry, 'actorType'> {
+  /** A plain string here: verification reads it back from the database. */
   actorType: string;
-  actorId: string | null;
-  actorRole: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  requestId: string | null;
-  ip: string | null;
-  /** The details as canonical JSON. */
-  detailsJson: string;
+  sequence: number;
 }
 
 /** RFC 8785 (JCS) serialization of a JSON value. */

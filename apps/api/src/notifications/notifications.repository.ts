@@ -22,18 +22,9 @@ export interface NewNotification {
 }
 
 /** A row a worker has claimed (status `sending`); `attempts` already counts this attempt. */
-export interface ClaimedNotification {
+export interface ClaimedNotification extends Omit<NewNotification, 'sensitive' | 'suppressedReason'> {
   id: string;
-  kind: string;
-  messageClass: NotificationClass;
-  recipient: string;
-  userId: string | null;
-  subject: string;
-  textBody: string;
-  htmlBody: string | null;
-  headers: Record<string, string>;
   attempts: number;
-  maxAttempts: number;
 }
 
 interface ClaimedRow {
