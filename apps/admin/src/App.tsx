@@ -1,5 +1,6 @@
 import { Admin, Resource } from 'react-admin';
 import { HashRouter } from 'react-router-dom';
+import { auditLog } from './audit-log';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
@@ -7,6 +8,7 @@ import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
 import { staff } from './staff';
+import { users } from './users';
 
 // react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
 // to the sign-in page keeps losing to the re-render that logout's cache reset causes, and the
@@ -24,8 +26,10 @@ export const App = () => (
       disableTelemetry
     >
       {/* Menu entries, pages and buttons follow authProvider.canAccess (the CASL rules from sign-in). */}
+      <Resource {...users} />
       <Resource {...staff} />
       <Resource {...notifications} />
+      <Resource {...auditLog} />
     </Admin>
   </HashRouter>
 );

@@ -29,6 +29,14 @@ describe('console canAccess (CASL rules sent at sign-in)', () => {
     expect(canAccess(rules('support_agent'), { action: 'show', resource: 'tickets', record: { category: 'security_report' } })).toBe(false);
   });
 
+  it('offers restriction of processing (update users) to privacy officers only, and the chain check to admins, privacy officers and auditors', () => {
+    const user = { id: 'u', status: 'active' };
+    expect(canAccess(rules('privacy_officer'), { action: 'update', resource: 'users', record: user })).toBe(true);
+    for (const role of ['admin', 'support_agent', 'auditor'] as const) expect(canAccess(rules(role), { action: 'update', resource: 'users', record: user })).toBe(false);
+    for (const role of ['admin', 'privacy_officer', 'auditor'] as const) expect(canAccess(rules(role), { action: 'verify', resource: 'audit-log' })).toBe(true);
+    expect(canAccess(rules('support_agent'), { action: 'verify', resource: 'audit-log' })).toBe(false);
+  });
+
   it('denies without rules and for unknown resources', () => {
     expect(canAccess(undefined, { action: 'list', resource: 'staff' })).toBe(false);
     expect(canAccess(rules('admin'), { action: 'list', resource: 'secrets' })).toBe(false);

@@ -1,5 +1,5 @@
 import { abilityFor, record } from './ability';
-import { SUBJECTS, USER_SUPPORT_FIELDS } from './permissions';
+import { SUBJECTS, USER_PRIVACY_FIELDS, USER_SUPPORT_FIELDS } from './permissions';
 import { permittedFieldsOf } from '@casl/ability/extra';
 
 const admin = abilityFor({ kind: 'staff', id: 'admin-1', role: 'admin' });
@@ -14,6 +14,24 @@ describe('permissions (PRODUCT.md: who must and must never be able to)', () => {
     const fields = permittedFieldsOf(support, 'read', record('User', { id: 'u' }), { fieldsFrom: (rule) => rule.fields ?? ['consents', ...USER_SUPPORT_FIELDS] });
     expect(fields.sort()).toEqual([...USER_SUPPORT_FIELDS].sort());
     expect(support.can('read', record('User', { id: 'u' }), 'consents')).toBe(false);
+  });
+
+  it('shows the access log, session count and age attestation of a user to privacy officers only', () => {
+    const user = record('User', { id: 'u' });
+    const every = { fieldsFrom: (rule: { fields?: string | string[] }) => ([] as string[]).concat(rule.fields ?? [...USER_SUPPORT_FIELDS, ...USER_PRIVACY_FIELDS]) };
+    expect(permittedFieldsOf(officer, 'read', user, every).sort()).toEqual([...USER_SUPPORT_FIELDS, ...USER_PRIVACY_FIELDS].sort());
+    for (const ability of [support, admin]) {
+      expect(permittedFieldsOf(ability, 'read', user, every).sort()).toEqual([...USER_SUPPORT_FIELDS].sort());
+      for (const field of USER_PRIVACY_FIELDS) expect(ability.can('read', user, field)).toBe(false);
+    }
+    expect(auditor.can('read', 'User')).toBe(false);
+  });
+
+  it('lets only privacy officers change a user’s status, and no other field of it', () => {
+    const user = record('User', { id: 'u' });
+    expect(officer.can('update', user, 'status')).toBe(true);
+    expect(officer.can('update', user, 'email')).toBe(false);
+    for (const ability of [support, admin, auditor]) expect(ability.can('update', user, 'status')).toBe(false);
   });
 
   it('never lets a support agent read privacy requests, delete accounts, edit the audit log or see security reports', () => {

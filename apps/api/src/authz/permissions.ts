@@ -49,6 +49,13 @@ export type Actor = { kind: 'staff'; id: string; role: StaffRoleName } | { kind:
 
 /** Fields of a user record a support agent may see (identity and state, not consents or privacy data). */
 export const USER_SUPPORT_FIELDS = ['id', 'email', 'displayName', 'region', 'status', 'createdAt', 'updatedAt'];
+/**
+ * Personal data about a user beyond identity and state, for privacy work only: the age attestation,
+ * the number of open sessions and the access log (IP address, device, browser, OS and time of each
+ * sign-in). `activeSessions` and `accessLog` are fields of the console's user detail. Only a rule on
+ * User without a field list (privacy officers) reaches them; every other role lists its fields.
+ */
+export const USER_PRIVACY_FIELDS = ['ageConfirmedAt', 'activeSessions', 'accessLog'];
 /** Fields end users may change on their own profile (email changes go through a confirmation code). */
 export const USER_SELF_EDITABLE_FIELDS = ['displayName', 'region'];
 
@@ -67,7 +74,9 @@ const forbid = (action: Action | Action[], subject: SubjectType | SubjectType[],
 function adminRules(self: string): PermissionRule[] {
   return [
     allow('manage', ['Staff', 'Plan', 'DrpAgent']),
-    allow('read', ['User', 'Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
+    // Admins run staff and plans: a user's identity and state, never the privacy-only fields.
+    allow('read', 'User', undefined, USER_SUPPORT_FIELDS),
+    allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
@@ -91,6 +100,7 @@ function supportRules(): PermissionRule[] {
 function privacyOfficerRules(): PermissionRule[] {
   return [
     allow('read', 'User'),
+    // Restricting processing (and lifting it) is the only status change a privacy officer makes here.
     allow('update', 'User', undefined, ['status']),
     allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion']),
     allow(['read', 'run', 'preview'], ['RetentionRun', 'RetentionPolicy']),

@@ -14,6 +14,9 @@ export interface AccessRecord {
   client: ClientInfo;
 }
 
+/** One access-log entry as staff see it (the raw user agent stays in the table: device, browser and OS are enough). */
+export type AccessLogEntryView = Pick<AccessLogEntity, 'id' | 'event' | 'ip' | 'deviceType' | 'browser' | 'os' | 'createdAt'>;
+
 /** Writes the access log: the user agent is parsed here once; IP and user agent go to this table only, never to logs. */
 @Injectable()
 export class AccessLogService {
@@ -32,6 +35,16 @@ export class AccessLogService {
       deviceType: parsed.deviceType,
       browser: parsed.browser,
       os: parsed.os,
+    });
+  }
+
+  /** A user's latest entries, newest first. */
+  recentForUser(userId: string, limit: number): Promise<AccessLogEntryView[]> {
+    return this.entries.find({
+      select: { id: true, event: true, ip: true, deviceType: true, browser: true, os: true, createdAt: true },
+      where: { userId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
     });
   }
 }

@@ -11,6 +11,8 @@ export const IDENTITY_ERROR_CODES = {
   CODE_ATTEMPTS_EXCEEDED: 'Five wrong codes were tried against the latest emailed code, so it no longer works; ask for a new one.',
   ACCOUNT_UNAVAILABLE: 'The account is suspended, terminated or deleted and cannot sign in (answered only to whoever holds a correct code).',
   FIELD_NOT_EDITABLE: 'The request changes a field the caller may not change; the message names the field.',
+  STATUS_CHANGE_NOT_ALLOWED:
+    'The account is not in a status this change applies to (only active accounts can be restricted, only restricted ones unrestricted); the message names its status.',
 } as const;
 
 export class InvalidCredentialsException extends DomainException {
@@ -88,5 +90,12 @@ export class RateLimitedException extends DomainException {
 export class FieldNotEditableException extends DomainException {
   constructor(field: string) {
     super('FIELD_NOT_EDITABLE', HttpStatus.FORBIDDEN, `You may not change the field "${field}".`, { field });
+  }
+}
+
+/** A console status change that does not apply to the account's current status. */
+export class StatusChangeNotAllowedException extends DomainException {
+  constructor(from: string, change: string, message: string) {
+    super('STATUS_CHANGE_NOT_ALLOWED', HttpStatus.CONFLICT, message, { from, change });
   }
 }

@@ -23,6 +23,8 @@ import { UserAuthService } from './user-auth.service';
 import { UserSessionEntity } from './user-session.entity';
 import { UserSignInService } from './user-sign-in.service';
 import { UserEntity } from './user.entity';
+import { UsersAdminController } from './users-admin.controller';
+import { UsersAdminService } from './users-admin.service';
 import { UsersService } from './users.service';
 import { VerificationCodeEntity } from './verification-code.entity';
 import { VerificationCodesService } from './verification-codes.service';
@@ -34,12 +36,13 @@ import { VerificationKeyService } from './verification-key.service';
     NotificationsModule,
     AuditModule,
   ],
-  controllers: [StaffAuthController, StaffController, UserAuthController, MeController],
+  controllers: [StaffAuthController, StaffController, UserAuthController, MeController, UsersAdminController],
   providers: [
     StaffAuthService,
     UserAuthService,
     StaffService,
     UsersService,
+    UsersAdminService,
     StaffSessionPurge,
     VerificationKeyService,
     VerificationCodesService,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccessLogService } from './access-log.service';
 import type { UserPrincipal } from './auth.decorators';
@@ -66,6 +66,11 @@ export class UserAuthService {
     if (!row) throw new UnauthenticatedException('The session has expired or was revoked; sign in again.');
     if (row.log_due && client) await this.accessLog.record({ userId: row.user_id, sessionId: row.session_id, event: 'api_session', client });
     return { kind: 'user', id: row.user_id, sessionId: row.session_id };
+  }
+
+  /** Sessions of a user that still open the API (neither revoked nor expired). */
+  countActive(userId: string, now = new Date()): Promise<number> {
+    return this.sessions.countBy({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now) });
   }
 
   async revoke(sessionId: string, reason: SessionRevokeReason): Promise<void> {

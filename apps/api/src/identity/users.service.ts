@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { NotFoundDomainException } from '../errors/domain.exception';
-import { UserEntity } from './user.entity';
+import { AccountStatus, UserEntity } from './user.entity';
 
 /** End-user accounts: lookups and changes by intent. Sign-in and profile rules live in their services. */
 @Injectable()
@@ -59,6 +59,10 @@ export class UsersService {
   async updateProfile(id: string, changes: Partial<Pick<UserEntity, 'displayName' | 'region'>>, manager?: EntityManager): Promise<void> {
     if (Object.keys(changes).length === 0) return;
     await (manager ? manager.getRepository(UserEntity) : this.users).update({ id }, changes);
+  }
+
+  async setStatus(id: string, status: AccountStatus, manager: EntityManager): Promise<void> {
+    await manager.getRepository(UserEntity).update({ id }, { status });
   }
 
   /** Sets a new sign-in address; false when another account holds it (checked under the address lock). */

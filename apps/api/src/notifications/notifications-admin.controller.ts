@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListPage } from '../admin-query/list-page';
 import { parseListQuery } from '../admin-query/list-query';
 import { Authorize } from '../authz/authorize.decorator';
+import { CurrentStaff, StaffPrincipal } from '../identity/auth.decorators';
 import { NotificationDetailDto, NotificationSummaryDto } from './dto/notification-admin.dto';
 import { NOTIFICATION_LIST_RULES, NotificationsService } from './notifications.service';
 
@@ -22,10 +23,11 @@ export class NotificationsAdminController {
 
   @Get(':id')
   @Authorize('read', 'Notification')
+  @ApiOperation({ summary: 'One message with its recipient and body; recorded as notification.read.' })
   @ApiOkResponse({ type: NotificationDetailDto })
   @ApiNotFoundResponse({ description: 'NOTIFICATION_NOT_FOUND: no such notification.' })
-  get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<NotificationDetailDto> {
-    return this.notifications.get(id);
+  get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @CurrentStaff() staff: StaffPrincipal): Promise<NotificationDetailDto> {
+    return this.notifications.get(id, { type: 'staff', id: staff.id, role: staff.role });
   }
 
   @Post(':id/retry')

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { HealthRegistry } from '../health/health-registry';
 import { MailerService } from './mailer.service';
 import { MARKETING_CONSENT_GATE, MarketingConsentGateRegistry, NoConsentOnRecordGate } from './marketing-consent.gate';
@@ -14,7 +15,7 @@ import { OutboxDeliveryWorker } from './outbox-delivery.worker';
  * consent plugs its gate into MarketingConsentGateRegistry.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([NotificationEntity])],
+  imports: [TypeOrmModule.forFeature([NotificationEntity]), AuditModule],
   controllers: [NotificationsAdminController],
   providers: [
     NotificationsRepository,

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import { ListQuery, ListQueryRules } from '../admin-query/list-query';
+import type { AuditActor } from '../audit/audit-entry';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ValidationFailedException } from '../errors/domain.exception';
 import { NotificationDetailDto, NotificationSummaryDto, toNotificationDetail, toNotificationSummary } from './dto/notification-admin.dto';
@@ -41,6 +43,7 @@ export class NotificationsService {
   constructor(
     private readonly outbox: NotificationsRepository,
     private readonly consent: MarketingConsentGateRegistry,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,9 +88,16 @@ export class NotificationsService {
     return new ListPage('notifications', rows.map(toNotificationSummary), q.skip, total);
   }
 
-  async get(id: string): Promise<NotificationDetailDto> {
+  /** One message with its recipient and body, personal data: the read is recorded (`notification.read`) before it is answered. */
+  async get(id: string, reader: AuditActor): Promise<NotificationDetailDto> {
     const found = await this.outbox.findById(id);
     if (!found) throw new NotificationNotFoundException();
+    await this.audit.record({
+      action: 'notification.read',
+      actor: reader,
+      subject: { type: 'notification', id: found.id },
+      details: { kind: found.kind, recipientUserId: found.userId, bodyShown: !found.sensitive },
+    });
     return toNotificationDetail(found);
   }
 

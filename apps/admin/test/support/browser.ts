@@ -1,0 +1,54 @@
+// Helpers for the console's Chromium tests: build the console once per file, launch Debian's
+// Chromium, sign in. Same patterns as console.e2e-spec.ts.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const ADMIN_DIR = path.resolve(__dirname, '../..');
+// Waiting for the UI to settle, not a performance assertion: it only turns a hang into a clear failure.
+export const UI_WAIT_MS = 15_000;
+
+export function chromiumInstalled(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+/** Builds the console with Vite into `outDir` (about a second). */
+export function buildConsole(outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ADMIN_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}:\n${output}`))));
+  });
+}
+
+/** The console's stored session, read from the browser's localStorage. */
+export async function storedSession(context: BrowserContext): Promise<{ token?: string } | undefined> {
+  const { origins } = await context.storageState();
+  const item = origins.flatMap((o) => o.localStorage).find((entry) => entry.name === 'soar2.console.session');
+  return item ? (JSON.parse(item.value) as { token?: string }) : undefined;
+}
+
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
