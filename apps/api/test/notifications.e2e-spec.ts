@@ -167,6 +167,11 @@ describe('notifications: the email outbox, its worker and its console API', () =
 
     const retried = await request(t.server).post(`/admin/notifications/${id}/retry`).set('Authorization', `Bearer ${adminToken}`).expect(200);
     expect(retried.body).toMatchObject({ id, status: 'queued', attempts: 0 });
+    const audited: Array<{ action: string; actor_type: string; details: { from: string; to: string } }> = await ds.query(
+      `SELECT action, actor_type, details FROM audit_log WHERE subject_id = $1 AND action = 'notification.retry'`,
+      [id],
+    );
+    expect(audited).toEqual([{ action: 'notification.retry', actor_type: 'staff', details: expect.objectContaining({ from: 'failed', to: 'queued' }) }]);
     expect(await waitForStatus(ds, id, ['sent', 'failed'])).toMatchObject({ status: 'sent', attempts: 1 });
     expect(peer.messagesTo(to)).toHaveLength(1);
   });

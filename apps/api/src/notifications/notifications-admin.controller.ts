@@ -36,7 +36,7 @@ export class NotificationsAdminController {
   @ApiOkResponse({ type: NotificationDetailDto, description: 'The notification, queued again with a fresh set of attempts.' })
   @ApiNotFoundResponse({ description: 'NOTIFICATION_NOT_FOUND: no such notification.' })
   @ApiConflictResponse({ description: 'NOTIFICATION_NOT_RETRYABLE: only a failed notification can be retried.' })
-  retry(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<NotificationDetailDto> {
-    return this.notifications.retry(id);
+  retry(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @CurrentStaff() staff: StaffPrincipal): Promise<NotificationDetailDto> {
+    return this.notifications.retry(id, { type: 'staff', id: staff.id, role: staff.role });
   }
 }

@@ -174,7 +174,8 @@ export class NotificationsRepository {
    * (null when there is no such row) and whether it was requeued. The row is read under the same
    * lock, so the answer is not overtaken by a worker claiming the requeued row at once.
    */
-  async requeueFailed(id: string): Promise<{ requeued: boolean; row: NotificationEntity | null }> {
+  /** Failed → queued with fresh attempts; `onRequeued` runs in the same transaction (the audit entry). */
+  async requeueFailed(id: string, onRequeued: (row: NotificationEntity, manager: EntityManager) => Promise<unknown>): Promise<{ requeued: boolean; row: NotificationEntity | null }> {
     return this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(NotificationEntity);
       const row = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -183,7 +184,9 @@ export class NotificationsRepository {
         `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = now(), updated_at = now() WHERE id = $1`,
         [id],
       );
-      return { requeued: true, row: await repo.findOneByOrFail({ id }) };
+      const updated = await repo.findOneByOrFail({ id });
+      await onRequeued(updated, manager);
+      return { requeued: true, row: updated };
     });
   }
 

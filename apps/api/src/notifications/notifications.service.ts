@@ -101,9 +101,11 @@ export class NotificationsService {
     return toNotificationDetail(found);
   }
 
-  /** Puts a failed message back in the queue with a fresh set of attempts. */
-  async retry(id: string): Promise<NotificationDetailDto> {
-    const { requeued, row } = await this.outbox.requeueFailed(id);
+  /** Puts a failed message back in the queue with a fresh set of attempts; audited in the same transaction. */
+  async retry(id: string, actor: AuditActor): Promise<NotificationDetailDto> {
+    const { requeued, row } = await this.outbox.requeueFailed(id, (r, manager) =>
+      this.audit.record({ action: 'notification.retry', actor, subject: { type: 'notification', id: r.id }, details: { kind: r.kind, from: 'failed', to: 'queued' } }, manager),
+    );
     if (!row) throw new NotificationNotFoundException();
     if (!requeued) throw new NotificationNotRetryableException(row.status);
     this.logger.log({ notificationId: id, kind: row.kind }, 'failed notification queued again');
