@@ -24,9 +24,23 @@ describe('console canAccess (CASL rules sent at sign-in)', () => {
   it('hides the staff list from everyone but admins, and applies record conditions', () => {
     expect(canAccess(rules('support_agent'), { action: 'list', resource: 'staff' })).toBe(false);
     expect(canAccess(rules('admin'), { action: 'list', resource: 'staff' })).toBe(true);
-    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'me' } })).toBe(false);
-    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'other' } })).toBe(true);
+    expect(canAccess(rules('admin', 'me'), { action: 'edit', resource: 'staff', record: { id: 'me' } })).toBe(true);
+    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'other' } })).toBe(false);
     expect(canAccess(rules('support_agent'), { action: 'show', resource: 'tickets', record: { category: 'security_report' } })).toBe(false);
+  });
+
+  it('applies field rules named as resource.field: an admin edits others’ role and status, not their own', () => {
+    const admin = rules('admin', 'me');
+    for (const field of ['role', 'status']) {
+      expect(canAccess(admin, { action: 'edit', resource: `staff.${field}`, record: { id: 'other' } })).toBe(true);
+      expect(canAccess(admin, { action: 'edit', resource: `staff.${field}`, record: { id: 'me' } })).toBe(false);
+    }
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.displayName', record: { id: 'me' } })).toBe(true);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.totp', record: { id: 'me' } })).toBe(false);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.totp', record: { id: 'other' } })).toBe(true);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.', record: { id: 'other' } })).toBe(false);
+    expect(canAccess(rules('support_agent'), { action: 'edit', resource: 'staff.displayName', record: { id: 'other' } })).toBe(false);
+    expect(canAccess(admin, { action: 'edit', resource: 'secrets.role', record: { id: 'other' } })).toBe(false);
   });
 
   it('denies without rules and for unknown resources', () => {
