@@ -1,5 +1,8 @@
-import { Admin, Resource } from 'react-admin';
-import { HashRouter } from 'react-router-dom';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { HashRouter, Route } from 'react-router-dom';
+import { LoginPage } from './account/LoginPage';
+import { SecurityPage } from './account/SecurityPage';
+import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
@@ -20,12 +23,20 @@ export const App = () => (
       i18nProvider={i18nProvider}
       dashboard={Dashboard}
       layout={ConsoleLayout}
+      loginPage={LoginPage}
       requireAuth
       disableTelemetry
     >
       {/* Menu entries, pages and buttons follow authProvider.canAccess (the CASL rules from sign-in). */}
       <Resource {...staff} />
       <Resource {...notifications} />
+      <CustomRoutes>
+        <Route path="/security" element={<SecurityPage />} />
+      </CustomRoutes>
+      {/* Reached from an emailed link while signed out: no layout, so no sign-in is asked for. */}
+      <CustomRoutes noLayout>
+        <Route path="/set-password" element={<SetPasswordPage />} />
+      </CustomRoutes>
     </Admin>
   </HashRouter>
 );
