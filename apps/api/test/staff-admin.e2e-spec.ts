@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import PostalMime from 'postal-mime';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { StaffPasswordService } from '../src/identity/staff-password.service';
 import { StaffService } from '../src/identity/staff.service';
 import { base32Decode, totpCode } from '../src/identity/totp';
 import { MailerService } from '../src/notifications/mailer.service';
@@ -365,6 +366,25 @@ describe('staff accounts (/admin/staff, /admin/auth)', () => {
     });
   });
 
+  it('deletes set-password links a week after they were used or expired, keeping the others', async () => {
+    const [{ id }] = (await ds.query(`SELECT id FROM staff WHERE email = 'sam.support@soar2.test'`)) as Array<{ id: string }>;
+    const now = new Date();
+    const daysAgo = (d: number): Date => new Date(now.getTime() - d * 86_400_000);
+    const link = async (expiresAt: Date, usedAt: Date | null): Promise<string> => {
+      const [row] = (await ds.query(
+        `INSERT INTO staff_password_links (staff_id, token_hash, purpose, expires_at, used_at) VALUES ($1, decode(md5(random()::text), 'hex'), 'reset', $2, $3) RETURNING id`,
+        [id, expiresAt, usedAt],
+      )) as Array<{ id: string }>;
+      return row?.id ?? '';
+    };
+    await link(daysAgo(8), null);
+    await link(daysAgo(-1), daysAgo(8));
+    const kept = [await link(daysAgo(6), null), await link(daysAgo(-1), daysAgo(6)), await link(daysAgo(-1), null)];
+    expect(await t.app.get(StaffPasswordService).purge(now)).toBe(2);
+    const left = (await ds.query(`SELECT id FROM staff_password_links WHERE staff_id = $1`, [id])) as Array<{ id: string }>;
+    expect(new Set(left.map((r) => r.id))).toEqual(new Set(kept));
+  });
+
   describe('own password', () => {
     it('changes it with the current one, keeping this session and ending the others, and tells the member by email', async () => {
       const m = await member('pat.password@soar2.test', 'auditor');
@@ -454,6 +474,18 @@ describe('staff accounts (/admin/staff, /admin/auth)', () => {
       await as(m.token).post('/admin/auth/totp/setup').expect(409);
     });
 
+    it('accepts a code once even when two sign-ins send it at the same moment', async () => {
+      const m = await member('cora.concurrent@soar2.test', 'auditor');
+      const { secret } = (await as(m.token).post('/admin/auth/totp/setup').expect(200)).body as { secret: string };
+      secrets.add(secret);
+      await as(m.token).post('/admin/auth/totp/confirm', { code: code(secret) }).expect(200);
+      const next = code(secret, 1);
+      const answers = await Promise.all([login('cora.concurrent@soar2.test', m.password, next), login('cora.concurrent@soar2.test', m.password, next)]);
+      for (const r of answers) if (r.status === 200) secrets.add(r.body.token as string);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 401]);
+      expect(answers.find((r) => r.status === 401)?.body.code).toBe('INVALID_TOTP');
+    });
+
     it('locks the account after five wrong codes, like wrong passwords', async () => {
       const m = await member('zed.lockout@soar2.test', 'auditor');
       const { secret } = (await as(m.token).post('/admin/auth/totp/setup').expect(200)).body as { secret: string };
@@ -525,6 +557,8 @@ describe('staff accounts (/admin/staff, /admin/auth)', () => {
 
   it('never writes passwords, links, tokens or TOTP secrets to the logs', () => {
     const text = JSON.stringify(t.logs);
+    // Runs last: every secret the tests above used is known by now.
+    expect(secrets.size).toBeGreaterThan(30);
     expect(t.logs.length).toBeGreaterThan(10);
     const leaked = [...secrets].filter((s) => text.includes(s));
     expect(leaked).toEqual([]);
