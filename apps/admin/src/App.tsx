@@ -1,6 +1,9 @@
-import { Admin, Resource } from 'react-admin';
-import { HashRouter } from 'react-router-dom';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { HashRouter, Route } from 'react-router-dom';
 import { auditLog } from './audit-log';
+import { LoginPage } from './account/LoginPage';
+import { SecurityPage } from './account/SecurityPage';
+import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
@@ -22,6 +25,7 @@ export const App = () => (
       i18nProvider={i18nProvider}
       dashboard={Dashboard}
       layout={ConsoleLayout}
+      loginPage={LoginPage}
       requireAuth
       disableTelemetry
     >
@@ -30,6 +34,13 @@ export const App = () => (
       <Resource {...staff} />
       <Resource {...notifications} />
       <Resource {...auditLog} />
+      <CustomRoutes>
+        <Route path="/security" element={<SecurityPage />} />
+      </CustomRoutes>
+      {/* Reached from an emailed link while signed out: no layout, so no sign-in is asked for. */}
+      <CustomRoutes noLayout>
+        <Route path="/set-password" element={<SetPasswordPage />} />
+      </CustomRoutes>
     </Admin>
   </HashRouter>
 );

@@ -24,8 +24,8 @@ describe('console canAccess (CASL rules sent at sign-in)', () => {
   it('hides the staff list from everyone but admins, and applies record conditions', () => {
     expect(canAccess(rules('support_agent'), { action: 'list', resource: 'staff' })).toBe(false);
     expect(canAccess(rules('admin'), { action: 'list', resource: 'staff' })).toBe(true);
-    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'me' } })).toBe(false);
-    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'other' } })).toBe(true);
+    expect(canAccess(rules('admin', 'me'), { action: 'edit', resource: 'staff', record: { id: 'me' } })).toBe(true);
+    expect(canAccess(rules('admin', 'me'), { action: 'delete', resource: 'staff', record: { id: 'other' } })).toBe(false);
     expect(canAccess(rules('support_agent'), { action: 'show', resource: 'tickets', record: { category: 'security_report' } })).toBe(false);
   });
 
@@ -35,6 +35,20 @@ describe('console canAccess (CASL rules sent at sign-in)', () => {
     for (const role of ['admin', 'support_agent', 'auditor'] as const) expect(canAccess(rules(role), { action: 'update', resource: 'users', record: user })).toBe(false);
     for (const role of ['admin', 'privacy_officer', 'auditor'] as const) expect(canAccess(rules(role), { action: 'verify', resource: 'audit-log' })).toBe(true);
     expect(canAccess(rules('support_agent'), { action: 'verify', resource: 'audit-log' })).toBe(false);
+  });
+
+  it('applies field rules named as resource.field: an admin edits others’ role and status, not their own', () => {
+    const admin = rules('admin', 'me');
+    for (const field of ['role', 'status']) {
+      expect(canAccess(admin, { action: 'edit', resource: `staff.${field}`, record: { id: 'other' } })).toBe(true);
+      expect(canAccess(admin, { action: 'edit', resource: `staff.${field}`, record: { id: 'me' } })).toBe(false);
+    }
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.displayName', record: { id: 'me' } })).toBe(true);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.totp', record: { id: 'me' } })).toBe(false);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.totp', record: { id: 'other' } })).toBe(true);
+    expect(canAccess(admin, { action: 'edit', resource: 'staff.', record: { id: 'other' } })).toBe(false);
+    expect(canAccess(rules('support_agent'), { action: 'edit', resource: 'staff.displayName', record: { id: 'other' } })).toBe(false);
+    expect(canAccess(admin, { action: 'edit', resource: 'secrets.role', record: { id: 'other' } })).toBe(false);
   });
 
   it('denies without rules and for unknown resources', () => {

@@ -1,5 +1,5 @@
 import type { AuthProvider, UserIdentity } from 'react-admin';
-import { apiErrorMessage, readJson } from './apiErrors';
+import { apiErrorMessage, isApiErrorBody, readJson } from './apiErrors';
 import { canAccess, type AccessRequest } from './canAccess';
 import { clearSession, isSessionActive, parseSession, readSession, writeSession, type StaffRole } from './session';
 
@@ -14,11 +14,16 @@ interface LoginParams {
   username?: string;
   email?: string;
   password?: string;
+  /** The authenticator code, for staff with two-step sign-in. */
+  totp?: string;
 }
 
-/** react-admin shows an auth error's message to the user as it is. */
-class AuthError extends Error {
-  constructor(message: string) {
+/** react-admin shows an auth error's message to the user as it is; `code` is the API's machine code. */
+export class AuthError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'AuthError';
   }
@@ -26,14 +31,15 @@ class AuthError extends Error {
 
 /** Staff sign-in against the real API (`/admin/auth/*`), bearer tokens kept in localStorage. */
 export const authProvider: AuthProvider = {
-  async login({ username, email, password }: LoginParams) {
+  async login({ username, email, password, totp }: LoginParams) {
+    const code = totp?.replace(/\s+/g, '');
     const response = await fetch('/admin/auth/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ email: (email ?? username ?? '').trim(), password: password ?? '' }),
+      body: JSON.stringify({ email: (email ?? username ?? '').trim(), password: password ?? '', ...(code ? { totp: code } : {}) }),
     });
     const body = await readJson(response);
-    if (!response.ok) throw new AuthError(apiErrorMessage(body, 'Sign-in failed; try again in a moment.'));
+    if (!response.ok) throw new AuthError(apiErrorMessage(body, 'Sign-in failed; try again in a moment.'), isApiErrorBody(body) ? body.code : undefined);
     const session = parseSession(body);
     if (!session) throw new AuthError('The server answered the sign-in with something unexpected.');
     writeSession(session);

@@ -44,12 +44,16 @@ function abilityOf(rules: readonly ConsoleRule[]): ConsoleAbility {
 
 /**
  * Whether the console should offer `action` on `resource`, from the CASL rules the API sent at
- * sign-in. The console only hides; the API enforces every rule.
+ * sign-in. The console only hides; the API enforces every rule. A field is named as
+ * `<resource>.<field>` (react-admin's convention, e.g. `staff.role`), so field rules apply: with the
+ * record, an admin may edit `staff.role` on others but not on their own record.
  */
 export function canAccess(rules: readonly ConsoleRule[] | undefined, { action, resource, record }: AccessRequest): boolean {
-  const subjectType = RESOURCE_SUBJECTS[resource];
-  if (!rules || !subjectType) return false;
+  const dot = resource.indexOf('.');
+  const subjectType = RESOURCE_SUBJECTS[dot < 0 ? resource : resource.slice(0, dot)];
+  const field = dot < 0 ? undefined : resource.slice(dot + 1);
+  if (!rules || !subjectType || field === '') return false;
   const ability = abilityOf(rules);
   const caslAction = ACTIONS[action] ?? action;
-  return record ? ability.can(caslAction, asSubject(subjectType, { ...record })) : ability.can(caslAction, subjectType);
+  return ability.can(caslAction, record ? asSubject(subjectType, { ...record }) : subjectType, field);
 }

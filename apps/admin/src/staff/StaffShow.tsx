@@ -1,14 +1,27 @@
-import { DateField, SelectField, Show, SimpleShowLayout, TextField } from 'react-admin';
-import { STAFF_ROLE_CHOICES } from './staffChoices';
+import { BooleanField, DateField, EditButton, NumberField, SelectField, Show, SimpleShowLayout, TextField, TopToolbar } from 'react-admin';
+import { StaffActionButtons } from './StaffActionButtons';
+import { STAFF_ROLE_CHOICES, STAFF_STATUS_CHOICES } from './staffChoices';
+
+const ShowActions = () => (
+  <TopToolbar>
+    <StaffActionButtons />
+    <EditButton />
+  </TopToolbar>
+);
 
 export const StaffShow = () => (
-  <Show>
+  <Show actions={<ShowActions />}>
     <SimpleShowLayout>
       <TextField source="displayName" />
       <TextField source="email" />
       <SelectField source="role" choices={STAFF_ROLE_CHOICES} />
-      <TextField source="status" />
+      <SelectField source="status" choices={STAFF_STATUS_CHOICES} />
+      <BooleanField source="passwordSet" looseValue />
+      <BooleanField source="totpEnabled" looseValue />
+      <BooleanField source="locked" looseValue />
+      <NumberField source="failedLoginCount" />
       <DateField source="lastLoginAt" showTime emptyText="—" />
+      <DateField source="passwordChangedAt" showTime emptyText="—" />
       <DateField source="createdAt" showTime />
       <TextField source="id" />
     </SimpleShowLayout>

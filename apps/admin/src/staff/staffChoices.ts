@@ -4,6 +4,6 @@ import { STAFF_ROLES } from '../providers/session';
 export const STAFF_ROLE_CHOICES = STAFF_ROLES.map((role) => ({ id: role, name: `soar2.roles.${role}` }));
 
 export const STAFF_STATUS_CHOICES = [
-  { id: 'active', name: 'active' },
-  { id: 'disabled', name: 'disabled' },
+  { id: 'active', name: 'soar2.staff.statuses.active' },
+  { id: 'disabled', name: 'soar2.staff.statuses.disabled' },
 ];

@@ -69,11 +69,16 @@ describe('permissions (PRODUCT.md: who must and must never be able to)', () => {
     }
   });
 
-  it('lets admins manage staff but not raise or change their own role, nor delete themselves', () => {
+  it('lets admins manage staff but not raise or change their own role or status, and lets nobody delete staff', () => {
+    expect(admin.can('create', 'Staff')).toBe(true);
     expect(admin.can('update', record('Staff', { id: 'other' }), 'role')).toBe(true);
+    expect(admin.can('update', record('Staff', { id: 'other' }), 'status')).toBe(true);
     expect(admin.can('update', record('Staff', { id: 'admin-1' }), 'role')).toBe(false);
+    expect(admin.can('update', record('Staff', { id: 'admin-1' }), 'status')).toBe(false);
     expect(admin.can('update', record('Staff', { id: 'admin-1' }), 'displayName')).toBe(true);
-    expect(admin.can('delete', record('Staff', { id: 'admin-1' }))).toBe(false);
+    expect(admin.can('update', record('Staff', { id: 'other' }), 'totp')).toBe(true);
+    expect(admin.can('update', record('Staff', { id: 'admin-1' }), 'totp')).toBe(false);
+    for (const a of [admin, support, officer, auditor, alice]) expect(a.can('delete', 'Staff')).toBe(false);
     expect(support.can('update', 'Staff')).toBe(false);
   });
 

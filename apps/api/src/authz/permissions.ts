@@ -73,14 +73,16 @@ const forbid = (action: Action | Action[], subject: SubjectType | SubjectType[],
 
 function adminRules(self: string): PermissionRule[] {
   return [
-    allow('manage', ['Staff', 'Plan', 'DrpAgent']),
+    allow('manage', ['Plan', 'DrpAgent']),
+    // No delete: staff accounts are disabled, never deleted, since audit entries name them by id.
+    allow(['read', 'create', 'update'], 'Staff'),
     // Admins run staff and plans: a user's identity and state, never the privacy-only fields.
     allow('read', 'User', undefined, USER_SUPPORT_FIELDS),
     allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
-    forbid('delete', 'Staff', 'A staff member cannot delete their own account.', { id: self }),
+    forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
 }
 

@@ -11,6 +11,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 const PROD_SECRET = 'a-production-secret-of-at-least-32-chars';
+const PROD_TOTP_KEY = 'a-production-totp-key-of-at-least-32-chars';
 
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment: embedded database, file mail, simulator, all roles', () => {
@@ -50,16 +51,23 @@ describe('loadConfig', () => {
   });
 
   it('never seeds demo accounts in production and refuses to be told to', () => {
-    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET }).seedDemo).toBe(false);
-    expect(problems({ NODE_ENV: 'production', SEED_DEMO: 'true', VERIFICATION_CODE_SECRET: PROD_SECRET })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
+    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).seedDemo).toBe(false);
+    expect(problems({ NODE_ENV: 'production', SEED_DEMO: 'true', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
   });
 
   it('requires the verification-code secret in production, and generates one under DATA_DIR elsewhere', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be set in production mode/)]);
+    expect(problems({ NODE_ENV: 'production', TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be set in production mode/)]);
     expect(problems({ VERIFICATION_CODE_SECRET: 'too-short' })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be at least 32 characters/)]);
-    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET }).verificationCodes.secret).toBe(PROD_SECRET);
+    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).verificationCodes.secret).toBe(PROD_SECRET);
     const dev = loadConfig({ DATA_DIR: '/var/lib/soar2' });
     expect(dev.verificationCodes).toEqual({ secret: undefined, secretFile: '/var/lib/soar2/secrets/verification-code-secret' });
+  });
+
+  it('requires the TOTP encryption key in production, and generates one under DATA_DIR elsewhere', () => {
+    expect(problems({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET })).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY must be set in production mode/)]);
+    expect(problems({ TOTP_ENCRYPTION_KEY: 'too-short' })).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY must be at least 32 characters/)]);
+    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).totpEncryption.key).toBe(PROD_TOTP_KEY);
+    expect(loadConfig({ DATA_DIR: '/var/lib/soar2' }).totpEncryption).toEqual({ key: undefined, keyFile: '/var/lib/soar2/secrets/totp-encryption-key' });
   });
 
   it('reads TRUST_PROXY as off, a hop count or proxy addresses, and refuses "true"', () => {

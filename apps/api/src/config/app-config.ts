@@ -54,6 +54,12 @@ export interface AppConfig {
     secret: string | undefined;
     secretFile: string;
   };
+  /** AES-256-GCM encryption of staff TOTP secrets at rest. */
+  totpEncryption: {
+    /** TOTP_ENCRYPTION_KEY; when absent (never in production) a key is generated in `keyFile`. */
+    key: string | undefined;
+    keyFile: string;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -209,6 +215,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('VERIFICATION_CODE_SECRET must be set in production mode: it keys the hashes of emailed sign-in codes, and every API replica needs the same value.');
   }
 
+  const totpKey = r.raw('TOTP_ENCRYPTION_KEY');
+  if (totpKey !== undefined && totpKey.length < 32) {
+    r.problems.push('TOTP_ENCRYPTION_KEY must be at least 32 characters long (for example the output of `openssl rand -base64 32`).');
+  } else if (totpKey === undefined && production) {
+    r.problems.push('TOTP_ENCRYPTION_KEY must be set in production mode: it encrypts the staff two-step sign-in secrets, and every API replica needs the same value.');
+  }
+
   const outbox: AppConfig['outbox'] = {
     pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     batchSize: r.int('OUTBOX_BATCH_SIZE', 20, 1, 500),
@@ -258,6 +271,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs: { schema: jobsSchema },
     trustProxy: readTrustProxy(r),
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
+    totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;

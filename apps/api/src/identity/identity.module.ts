@@ -13,11 +13,16 @@ import { RateLimitService } from './rate-limit.service';
 import { SignInPurge } from './sign-in-purge.service';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
+import { StaffCredentialsService } from './staff-credentials.service';
+import { StaffPasswordLinkEntity } from './staff-password-link.entity';
+import { StaffPasswordService } from './staff-password.service';
 import { StaffSessionEntity } from './staff-session.entity';
 import { StaffSessionPurge } from './staff-session-purge.service';
 import { StaffController } from './staff.controller';
 import { StaffEntity } from './staff.entity';
 import { StaffService } from './staff.service';
+import { StaffTotpService } from './staff-totp.service';
+import { TotpKeyService } from './totp-key.service';
 import { UserAuthController } from './user-auth.controller';
 import { UserAuthService } from './user-auth.service';
 import { UserSessionEntity } from './user-session.entity';
@@ -32,13 +37,17 @@ import { VerificationKeyService } from './verification-key.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, UserEntity, UserSessionEntity, VerificationCodeEntity, RateLimitHitEntity, AccessLogEntity]),
+    TypeOrmModule.forFeature([StaffEntity, StaffSessionEntity, StaffPasswordLinkEntity, UserEntity, UserSessionEntity, VerificationCodeEntity, RateLimitHitEntity, AccessLogEntity]),
     NotificationsModule,
     AuditModule,
   ],
   controllers: [StaffAuthController, StaffController, UserAuthController, MeController, UsersAdminController],
   providers: [
     StaffAuthService,
+    StaffCredentialsService,
+    StaffPasswordService,
+    StaffTotpService,
+    TotpKeyService,
     UserAuthService,
     StaffService,
     UsersService,

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Transform, TransformFnParams } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { TOTP_CODE_FORMAT } from '../totp';
 
 export class StaffLoginDto {
   @ApiProperty({ example: 'admin@soar2.local' })
@@ -12,10 +14,11 @@ export class StaffLoginDto {
   @Length(1, 200, { message: 'password is required' })
   password!: string;
 
-  @ApiPropertyOptional({ description: 'Six-digit TOTP code, for staff with two-factor sign-in (identity issue).' })
+  @ApiPropertyOptional({ description: 'The 6-digit code of the authenticator app, for staff with two-step sign-in (spaces are ignored).' })
   @IsOptional()
-  @IsString()
-  @Length(6, 6, { message: 'totp must be six digits' })
+  @Transform(({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
+  @IsString({ message: 'totp must be the 6 digits shown by the authenticator app' })
+  @Matches(TOTP_CODE_FORMAT, { message: 'totp must be the 6 digits shown by the authenticator app' })
   totp?: string;
 }
 

@@ -1,0 +1,47 @@
+// Shared by the console's browser tests: build the console with Vite, drive Debian's Chromium.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const ADMIN_DIR = path.resolve(__dirname, '../..');
+// Waiting for the UI to settle, not a performance assertion: it only turns a hang into a clear failure.
+export const UI_WAIT_MS = 15_000;
+
+export function buildConsole(outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ADMIN_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}:\n${output}`))));
+  });
+}
+
+/** The console's stored session, read from the browser's localStorage. */
+export async function storedSession(context: BrowserContext): Promise<{ token?: string; staff?: { id: string } } | undefined> {
+  const { origins } = await context.storageState();
+  const item = origins.flatMap((o) => o.localStorage).find((entry) => entry.name === 'soar2.console.session');
+  return item ? (JSON.parse(item.value) as { token?: string; staff?: { id: string } }) : undefined;
+}
+
+/** Fills the sign-in form of the page it is on and submits it. */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
