@@ -12,12 +12,24 @@ export type ReadinessCheck = () => Promise<string | void>;
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private inFlight: Promise<Record<string, CheckResult>> | undefined;
 
   register(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 3000): Promise<Record<string, CheckResult>> {
+  /**
+   * Runs every check. Concurrent callers share the run in progress, so a storm of probes (many
+   * replicas' load balancers) costs one database round trip and one storage probe, not one each.
+   */
+  run(timeoutMs = 3000): Promise<Record<string, CheckResult>> {
+    this.inFlight ??= this.runAll(timeoutMs).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async runAll(timeoutMs: number): Promise<Record<string, CheckResult>> {
     const entries = await Promise.all(
       [...this.checks.entries()].map(async ([name, check]): Promise<[string, CheckResult]> => {
         const t0 = Date.now();
