@@ -1,5 +1,4 @@
 // The built console, served by the real API, driven in Debian's headless Chromium.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -7,62 +6,20 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import request from 'supertest';
 import { StaffService } from '../../api/src/identity/staff.service';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
+import { ADMIN_DIR, CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, signIn, storedSession } from './support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ADMIN_DIR = path.resolve(__dirname, '..');
 // The committed screenshot is refreshed on demand (UPDATE_SCREENSHOTS=1 npx jest apps/admin), so an
 // ordinary test run leaves the working tree clean.
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? path.resolve(ADMIN_DIR, '../../docs/screenshots/console-dashboard.png')
     : path.join(tmpdir(), `soar2-console-dashboard-${process.pid}.png`);
-// Waiting for the UI to settle, not a performance assertion: it only turns a hang into a clear failure.
-const UI_WAIT_MS = 15_000;
-
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'ada.admin@soar2.test', name: 'Ada Admin' };
 const AGENT = { email: 'sam.support@soar2.test', name: 'Sam Support' };
 const OFFICER = { email: 'priya.privacy@soar2.test', name: 'Priya Privacy' };
 const LOCKED = { email: 'lou.locked@soar2.test', name: 'Lou Locked' };
-
-function buildConsole(outDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: ADMIN_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}:\n${output}`))));
-  });
-}
-
-/** The console's stored session, read from the browser's localStorage. */
-async function storedSession(context: BrowserContext): Promise<{ token?: string } | undefined> {
-  const { origins } = await context.storageState();
-  const item = origins.flatMap((o) => o.localStorage).find((entry) => entry.name === 'soar2.console.session');
-  return item ? (JSON.parse(item.value) as { token?: string }) : undefined;
-}
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('admin console', () => {
   let outDir: string;

@@ -12,7 +12,7 @@ import { base32Decode, totpCode } from '../../api/src/identity/totp';
 import { MailerService } from '../../api/src/notifications/mailer.service';
 import { OutboxDeliveryWorker } from '../../api/src/notifications/outbox-delivery.worker';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
-import { CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, storedSession, submitSignIn } from './support/console-harness';
+import { CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, storedSession, submitSignIn } from './support/browser';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'ada.admin@soar2.test', name: 'Ada Admin' };

@@ -1,5 +1,5 @@
 // Helpers for the console's Chromium tests: build the console once per file, launch Debian's
-// Chromium, sign in. Same patterns as console.e2e-spec.ts.
+// Chromium, sign in.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -40,15 +40,21 @@ export function buildConsole(outDir: string): Promise<void> {
 }
 
 /** The console's stored session, read from the browser's localStorage. */
-export async function storedSession(context: BrowserContext): Promise<{ token?: string } | undefined> {
+export async function storedSession(context: BrowserContext): Promise<{ token?: string; staff?: { id: string } } | undefined> {
   const { origins } = await context.storageState();
   const item = origins.flatMap((o) => o.localStorage).find((entry) => entry.name === 'soar2.console.session');
-  return item ? (JSON.parse(item.value) as { token?: string }) : undefined;
+  return item ? (JSON.parse(item.value) as { token?: string; staff?: { id: string } }) : undefined;
 }
 
-export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(url);
+/** Fills the sign-in form of the page it is on and submits it. */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the console and signs in. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await submitSignIn(page, email, password);
 }
