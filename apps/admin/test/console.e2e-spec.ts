@@ -1,12 +1,12 @@
 // The built console, served by the real API, driven in Debian's headless Chromium.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { StaffService } from '../../api/src/identity/staff.service';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
-import { ADMIN_DIR, CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, signIn, storedSession } from './support/browser';
+import { ADMIN_DIR, buildConsole, signIn, storedSession, useChromium } from './support/browser';
 
 // The committed screenshot is refreshed on demand (UPDATE_SCREENSHOTS=1 npx jest apps/admin), so an
 // ordinary test run leaves the working tree clean.
@@ -49,38 +49,9 @@ describe('admin console', () => {
   });
 
   describe('in Chromium', () => {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') {
-        it('finds Debian chromium at /usr/bin/chromium, which CI requires', () => {
-          throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium).`);
-        });
-      } else {
-        process.stdout.write(`[console e2e] ${CHROMIUM} not found: browser tests not run (apt-get install -y --no-install-recommends chromium).\n`);
-      }
-      return;
-    }
-
-    let browser: Browser;
-    let context: BrowserContext;
-    let page: Page;
-
-    beforeAll(async () => {
-      // launch() gives every run a fresh temporary profile (user-data-dir) and deletes it on close.
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
-
-    // A context per test: its own localStorage, so every test starts signed out.
-    beforeEach(async () => {
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      context.setDefaultTimeout(UI_WAIT_MS);
-      page = await context.newPage();
-    });
-    afterEach(async () => {
-      await context?.close();
-    });
+    let context!: BrowserContext;
+    let page!: Page;
+    if (!useChromium('console e2e', (tab) => ({ context, page } = tab))) return;
 
     it("shows the API's message when the password is wrong", async () => {
       await signIn(page, t.url, ADMIN.email, 'not the password');

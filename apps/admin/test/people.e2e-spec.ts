@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../../api/src/identity/access-log.service';
@@ -12,7 +12,7 @@ import { StaffService } from '../../api/src/identity/staff.service';
 import { UsersService } from '../../api/src/identity/users.service';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
 import { issueStaffToken } from '../../api/test/support/tokens';
-import { ADMIN_DIR, CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, chromiumInstalled, signIn } from './support/browser';
+import { ADMIN_DIR, buildConsole, signIn, useChromium } from './support/browser';
 
 // Refreshed on demand (UPDATE_SCREENSHOTS=1 npx jest apps/admin), so an ordinary run leaves the tree clean.
 const SCREENSHOT =
@@ -54,35 +54,8 @@ describe('console: users and audit log', () => {
   });
 
   describe('in Chromium', () => {
-    if (!chromiumInstalled()) {
-      if (process.env.CI === 'true') {
-        it('finds Debian chromium at /usr/bin/chromium, which CI requires', () => {
-          throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium).`);
-        });
-      } else {
-        process.stdout.write(`[people e2e] ${CHROMIUM} not found: browser tests not run (apt-get install -y --no-install-recommends chromium).\n`);
-      }
-      return;
-    }
-
-    let browser: Browser;
-    let context: BrowserContext;
-    let page: Page;
-
-    beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
-    beforeEach(async () => {
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      context.setDefaultTimeout(UI_WAIT_MS);
-      page = await context.newPage();
-    });
-    afterEach(async () => {
-      await context?.close();
-    });
+    let page!: Page;
+    if (!useChromium('people e2e', (tab) => ({ page } = tab))) return;
 
     async function userStatus(id: string): Promise<string | undefined> {
       const rows: Array<{ status: string }> = await t.app.get(DataSource).query('SELECT status FROM users WHERE id = $1', [id]);

@@ -1,9 +1,9 @@
 // Staff management and the member's own security settings in the built console, served by the
 // real API and driven in Debian's headless Chromium.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import PostalMime from 'postal-mime';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -12,7 +12,7 @@ import { base32Decode, totpCode } from '../../api/src/identity/totp';
 import { MailerService } from '../../api/src/notifications/mailer.service';
 import { OutboxDeliveryWorker } from '../../api/src/notifications/outbox-delivery.worker';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
-import { CHROMIUM, CHROMIUM_ARGS, UI_WAIT_MS, buildConsole, storedSession, submitSignIn } from './support/browser';
+import { UI_WAIT_MS, buildConsole, storedSession, submitSignIn, useChromium } from './support/browser';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'ada.admin@soar2.test', name: 'Ada Admin' };
@@ -57,35 +57,10 @@ describe('staff console', () => {
   });
 
   describe('in Chromium', () => {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') {
-        it('finds Debian chromium at /usr/bin/chromium, which CI requires', () => {
-          throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium).`);
-        });
-      } else {
-        process.stdout.write(`[console e2e] ${CHROMIUM} not found: browser tests not run (apt-get install -y --no-install-recommends chromium).\n`);
-      }
-      return;
-    }
-
-    let browser: Browser;
-    let context: BrowserContext;
-    let page: Page;
-
-    beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
-    beforeEach(async () => {
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      context.setDefaultTimeout(UI_WAIT_MS);
-      page = await context.newPage();
-    });
-    afterEach(async () => {
-      await context?.close();
-    });
+    let context!: BrowserContext;
+    let page!: Page;
+    let browser!: Browser;
+    if (!useChromium('staff console e2e', (tab) => ({ browser, context, page } = tab))) return;
 
     async function signIn(email: string, password: string, name: string): Promise<void> {
       await page.goto(t.url);

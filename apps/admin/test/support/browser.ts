@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -57,4 +57,49 @@ export async function submitSignIn(page: Page, email: string, password: string):
 export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
   await page.goto(url);
   await submitSignIn(page, email, password);
+}
+
+export interface BrowserTab {
+  /** The file's browser, for a test that needs a second, separate session. */
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Declares, inside a describe block, one Chromium per file and a fresh context per test (its own
+ * localStorage, so every test starts signed out), handing each test's tab to `onTab`. Without
+ * /usr/bin/chromium it says so in one line and declares nothing (returns false), except under
+ * CI=true, where it declares one failing test: CI must have the browser.
+ */
+export function useChromium(label: string, onTab: (tab: BrowserTab) => void): boolean {
+  if (!chromiumInstalled()) {
+    if (process.env.CI === 'true') {
+      it('finds Debian chromium at /usr/bin/chromium, which CI requires', () => {
+        throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y --no-install-recommends chromium).`);
+      });
+    } else {
+      process.stdout.write(`[${label}] ${CHROMIUM} not found: browser tests not run (apt-get install -y --no-install-recommends chromium).\n`);
+    }
+    return false;
+  }
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    // launch() gives every run a fresh temporary profile (user-data-dir) and deletes it on close.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(UI_WAIT_MS);
+    onTab({ browser, context, page: await context.newPage() });
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+  return true;
 }
