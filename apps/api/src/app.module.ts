@@ -12,6 +12,7 @@ import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config, options.logDestination),
         DatabaseModule,
+        PersonalDataModule,
         HealthModule,
         JobsModule,
         AuditModule,
