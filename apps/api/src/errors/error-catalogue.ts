@@ -5,6 +5,7 @@ import { CONSENT_ERROR_CODES } from '../consent/consent.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
+import { POLICY_ERROR_CODES } from '../policy/policy.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
 export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -14,6 +15,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
   consent: CONSENT_ERROR_CODES,
+  policy: POLICY_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */
