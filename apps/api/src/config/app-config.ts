@@ -64,7 +64,10 @@ export interface AppConfig {
   consent: {
     /** Opt-in purposes people grant or withdraw (CONSENT_PURPOSES); `sale_sharing` (opt-out) is always there too. */
     purposes: string[];
-    /** UNSUBSCRIBE_SECRET signing one-click unsubscribe links; when absent (never in production) generated in `secretFile`. */
+    /**
+     * UNSUBSCRIBE_SECRET signing one-click unsubscribe links; when absent, derived from
+     * VERIFICATION_CODE_SECRET when that is set (always in production), else generated in `unsubscribeSecretFile`.
+     */
     unsubscribeSecret: string | undefined;
     unsubscribeSecretFile: string;
     /** The mailto: address of List-Unsubscribe. */
@@ -236,7 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('TOTP_ENCRYPTION_KEY must be set in production mode: it encrypts the staff two-step sign-in secrets, and every API replica needs the same value.');
   }
 
-  const consent = readConsent(r, production, mailFromDomain(r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>')));
+  const consent = readConsent(r, mailFromDomain(r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>')));
 
   const outbox: AppConfig['outbox'] = {
     pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
@@ -307,16 +310,15 @@ function mailFromDomain(from: string): string {
 }
 
 /** CONSENT_PURPOSES, UNSUBSCRIBE_SECRET, UNSUBSCRIBE_MAILTO, GPC_LAST_UPDATE. */
-function readConsent(r: Reader, production: boolean, mailDomain: string): Omit<AppConfig['consent'], 'unsubscribeSecretFile'> {
+function readConsent(r: Reader, mailDomain: string): Omit<AppConfig['consent'], 'unsubscribeSecretFile'> {
   const purposes = r.string('CONSENT_PURPOSES', 'marketing_emails,analytics,product_improvement').split(',').map((s) => s.trim()).filter(Boolean);
   const bad = purposes.filter((p) => !PURPOSE_RE.test(p) || p === 'sale_sharing');
   if (bad.length > 0) r.problems.push(`CONSENT_PURPOSES lists purpose names in lower case with underscores, other than sale_sharing (cannot use "${bad.join(', ')}").`);
   if (!purposes.includes('marketing_emails')) r.problems.push('CONSENT_PURPOSES must include marketing_emails: the outbox asks for it before sending marketing.');
   const secret = r.raw('UNSUBSCRIBE_SECRET');
+  // Optional even in production: without it the key is derived from VERIFICATION_CODE_SECRET (required there).
   if (secret !== undefined && secret.length < 32) {
     r.problems.push('UNSUBSCRIBE_SECRET must be at least 32 characters long (for example the output of `openssl rand -base64 32`).');
-  } else if (secret === undefined && production) {
-    r.problems.push('UNSUBSCRIBE_SECRET must be set in production mode: it signs the unsubscribe links in marketing emails, and every API replica needs the same value.');
   }
   const mailto = r.string('UNSUBSCRIBE_MAILTO', `unsubscribe@${mailDomain}`);
   if (!EMAIL_RE.test(mailto)) r.problems.push('UNSUBSCRIBE_MAILTO must be an email address.');

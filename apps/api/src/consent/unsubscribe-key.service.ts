@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { loadOrCreateSecretFile } from '../identity/secret-file';
 
-/** The key signing unsubscribe links: UNSUBSCRIBE_SECRET, or (outside production) one generated in DATA_DIR/secrets. */
+/** The key signing unsubscribe links: UNSUBSCRIBE_SECRET, else derived from VERIFICATION_CODE_SECRET, else (outside production) generated in DATA_DIR/secrets. */
 @Injectable()
 export class UnsubscribeKeyService implements OnModuleInit {
   private readonly logger = new Logger('Consent');
@@ -16,7 +17,13 @@ export class UnsubscribeKeyService implements OnModuleInit {
       this.secret = Buffer.from(configured, 'utf8');
       return;
     }
-    if (this.config.production) throw new Error('UNSUBSCRIBE_SECRET must be set in production mode.');
+    const codeSecret = this.config.verificationCodes.secret;
+    if (codeSecret !== undefined) {
+      // A separate key for a separate use, derived so that production needs no extra secret.
+      this.secret = createHmac('sha256', codeSecret).update('soar2 unsubscribe links v1').digest();
+      return;
+    }
+    if (this.config.production) throw new Error('UNSUBSCRIBE_SECRET or VERIFICATION_CODE_SECRET must be set in production mode.');
     const { secret, created } = await loadOrCreateSecretFile(this.config.consent.unsubscribeSecretFile, 'unsubscribe secret');
     if (created) this.logger.log('generated an unsubscribe-link secret in the data directory (set UNSUBSCRIBE_SECRET in production)');
     this.secret = Buffer.from(secret, 'utf8');
