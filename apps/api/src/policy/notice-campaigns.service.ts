@@ -4,11 +4,13 @@ import { ListPage } from '../admin-query/list-page';
 import { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobsService } from '../jobs/jobs.service';
+import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { NoticeCampaignNotFoundException } from './policy.exception';
 
 export const NOTICE_CAMPAIGN_QUEUE = 'policy.notice-campaign';
 export const NOTICE_EMAIL_KIND = 'policy.change_notice';
+export const NOTICE_CAMPAIGN_RESUME_TASK = 'policy.notice-campaign-resume';
 
 export const NOTICE_CAMPAIGN_LIST_RULES: ListQueryRules = {
   sortable: ['createdAt'],
@@ -98,10 +100,14 @@ export class NoticeCampaignsService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly notifications: NotificationsService,
+    private readonly runner: ScheduledTaskRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // The next batch's job is sent after a batch commits; a crash in between would leave the campaign
+    // waiting. Unfinished campaigns are nudged every 10 minutes (batches are idempotent).
+    this.runner.schedule(NOTICE_CAMPAIGN_RESUME_TASK, '*/10 * * * *', () => this.resumeUnfinished().then(() => undefined));
     await this.jobs.work<{ campaignId: string }>(
       NOTICE_CAMPAIGN_QUEUE,
       async (jobs) => {
@@ -123,6 +129,16 @@ export class NoticeCampaignsService implements OnModuleInit {
 
   async start(campaignId: string, delaySeconds = 0): Promise<void> {
     await this.jobs.send(NOTICE_CAMPAIGN_QUEUE, { campaignId }, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
+  }
+
+  /** Sends a batch job for every campaign still queuing; returns how many. */
+  async resumeUnfinished(): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM notice_campaigns WHERE status <> 'enqueued' AND created_at < now() - make_interval(secs => $1)`,
+      [this.config.policy.campaignIntervalSeconds + 120],
+    )) as Array<{ id: string }>;
+    for (const r of rows) await this.start(r.id);
+    return rows.length;
   }
 
   /** Queues the next batch; returns how many messages it queued. */
