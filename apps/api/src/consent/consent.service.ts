@@ -121,14 +121,23 @@ export class ConsentService {
   async record(input: RecordConsentInput, manager?: EntityManager): Promise<ConsentRecordView | null> {
     this.assertPurpose(input.purpose);
     if (!(CONSENT_SOURCES as readonly string[]).includes(input.source)) throw new Error(`Unknown consent source "${String(input.source)}".`);
-    if (!manager) return this.dataSource.transaction((m) => this.record(input, m));
-    await this.lockUser(input.userId, manager);
-    if (input.onlyIfChanged !== false) {
-      const state = await this.stateOf(input.userId, manager);
-      const current = state[input.purpose];
-      if (current && current.recorded && current.granted === input.granted) return null;
+    if (!manager) {
+      // Fast path without a transaction or lock: the GPC signal on every request usually changes nothing.
+      if (input.onlyIfChanged !== false && (await this.alreadyIs(input, this.dataSource.manager))) return null;
+      return this.dataSource.transaction((m) => this.record(input, m));
     }
+    await this.lockUser(input.userId, manager);
+    if (input.onlyIfChanged !== false && (await this.alreadyIs(input, manager))) return null;
     return this.insert(input, manager);
+  }
+
+  /** Whether the latest entry for the purpose already says `granted` (a default state does not count). */
+  private async alreadyIs(input: RecordConsentInput, manager: EntityManager): Promise<boolean> {
+    const rows = (await manager.query(`SELECT granted FROM consent_records WHERE user_id = $1 AND purpose = $2 ORDER BY recorded_at DESC, id DESC LIMIT 1`, [
+      input.userId,
+      input.purpose,
+    ])) as Array<{ granted: boolean }>;
+    return rows[0]?.granted === input.granted;
   }
 
   /** The current state per purpose, and whether GPC was honoured. */
