@@ -127,9 +127,15 @@ describe('consent ledger, preferences, unsubscribe and GPC', () => {
     expect(header('list-unsubscribe')).toMatch(/^<https:\/\/api\.soar2\.test\/v1\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>, <mailto:unsubscribe@soar2\.local\?subject=unsubscribe>$/);
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
 
-    // Consent withdrawn after queueing: the worker asks again and suppresses.
-    const late = await outbox.enqueue({ kind: 'marketing.winter', class: 'marketing', to: 'yes.marketing@example.test', userId: withConsent.id, subject: 'Second offer', text: 'Offers.' });
-    await t.app.get(ConsentService).optOutOfMarketing(withConsent.id, { source: 'privacy_request', reference: 'test-request', actor: { type: 'system', id: 'privacy-requests' } });
+    // Consent withdrawn after queueing (in one transaction, so the worker cannot send in between):
+    // queued as allowed, then the worker asks again at send time and suppresses.
+    const late = await ds.transaction(async (m) => {
+      const queued = await outbox.enqueue({ kind: 'marketing.winter', class: 'marketing', to: 'yes.marketing@example.test', userId: withConsent.id, subject: 'Second offer', text: 'Offers.' }, m);
+      const [row] = (await m.query('SELECT status FROM notifications WHERE id = $1', [queued])) as Array<{ status: string }>;
+      expect(row?.status).toBe('queued');
+      await t.app.get(ConsentService).optOutOfMarketing(withConsent.id, { source: 'privacy_request', reference: 'test-request', actor: { type: 'system', id: 'privacy-requests' } }, m);
+      return queued;
+    });
     expect(await waitForStatus(ds, late, ['suppressed', 'sent'])).toMatchObject({ status: 'suppressed' });
   });
 
