@@ -1,16 +1,20 @@
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { HashRouter, Route } from 'react-router-dom';
 import { auditLog } from './audit-log';
+import { consents } from './consents';
 import { LoginPage } from './account/LoginPage';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
+import { noticeCampaigns } from './notice-campaigns';
 import { notifications } from './notifications';
+import { policyVersions } from './policy-versions';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
 import { staff } from './staff';
+import { subprocessors } from './subprocessors';
 import { users } from './users';
 
 // react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
@@ -34,6 +38,10 @@ export const App = () => (
       <Resource {...staff} />
       <Resource {...notifications} />
       <Resource {...auditLog} />
+      <Resource {...consents} />
+      <Resource {...policyVersions} />
+      <Resource {...subprocessors} />
+      <Resource {...noticeCampaigns} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

@@ -1,1 +1,4 @@
 export { REDACTED, SENSITIVE_FIELD_NAMES, isIpv6, maskEmail, redactText } from './redaction';
+export * from './consent';
+export * from './unsubscribe-token';
+export * from './policy-version';

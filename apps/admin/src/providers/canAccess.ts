@@ -30,6 +30,9 @@ export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
   notifications: 'Notification',
   'stripe-events': 'StripeEvent',
   'drp-agents': 'DrpAgent',
+  // The register and campaigns belong to the policy (authz: PolicyVersion).
+  subprocessors: 'PolicyVersion',
+  'notice-campaigns': 'PolicyVersion',
 };
 
 /** react-admin's actions → the API's actions; verbs the API defines (retry, verify, …) pass through. */
