@@ -1,1 +1,4 @@
 export { REDACTED, SENSITIVE_FIELD_NAMES, isIpv6, maskEmail, redactText } from './redaction';
+export * from './envelope';
+export * from './deletion-certificate';
+export * from './retention-schedule';
