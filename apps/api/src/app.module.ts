@@ -10,6 +10,8 @@ import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
+import { DataKeysModule } from './data-keys/data-keys.module';
+import { LegalHoldsModule } from './legal-holds/legal-holds.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -31,6 +33,8 @@ export class AppModule {
         LoggingModule.forRoot(config, options.logDestination),
         DatabaseModule,
         PersonalDataModule,
+        DataKeysModule,
+        LegalHoldsModule,
         HealthModule,
         JobsModule,
         AuditModule,

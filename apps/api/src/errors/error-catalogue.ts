@@ -1,6 +1,8 @@
 // Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
+import { DATA_KEYS_ERROR_CODES } from '../data-keys/data-keys.exception';
+import { LEGAL_HOLDS_ERROR_CODES } from '../legal-holds/legal-holds.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -12,6 +14,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   storage: STORAGE_ERROR_CODES,
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
+  dataKeys: DATA_KEYS_ERROR_CODES,
+  legalHolds: LEGAL_HOLDS_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */
