@@ -12,6 +12,7 @@ import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DataKeysModule } from './data-keys/data-keys.module';
 import { LegalHoldsModule } from './legal-holds/legal-holds.module';
+import { RetentionModule } from './retention/retention.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -35,6 +36,7 @@ export class AppModule {
         PersonalDataModule,
         DataKeysModule,
         LegalHoldsModule,
+        RetentionModule,
         HealthModule,
         JobsModule,
         AuditModule,

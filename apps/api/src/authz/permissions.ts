@@ -22,6 +22,7 @@ export const SUBJECTS = [
   'RetentionPolicy',
   'RetentionRun',
   'DeletionCertificate',
+  'Erasure',
   'AuditLog',
   'PolicyVersion',
   'Notification',
@@ -83,6 +84,7 @@ function adminRules(self: string): PermissionRule[] {
     allow('retry', 'Notification'),
     // Holds are placed and released by privacy officers or admins (COMPLIANCE.md), never deleted.
     allow(['read', 'create', 'update', 'release'], 'LegalHold'),
+    allow('read', ['RetentionPolicy', 'Erasure', 'DeletionCertificate']),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
     forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
@@ -108,9 +110,9 @@ function privacyOfficerRules(): PermissionRule[] {
     allow('read', 'User'),
     // Restricting processing (and lifting it) is the only status change a privacy officer makes here.
     allow('update', 'User', undefined, ['status']),
-    allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion']),
-    // A hold is released with a reason, never deleted: the record of it is evidence.
-    forbid('delete', 'LegalHold', 'Legal holds are released with a reason, never deleted.'),
+    allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion', 'Erasure']),
+    // A hold is released with a reason, never deleted: the record of it is evidence. Same for certificates.
+    forbid('delete', ['LegalHold', 'DeletionCertificate', 'Erasure'], 'Legal holds, erasures and deletion certificates are evidence: never deleted.'),
     allow(['read', 'run', 'preview'], ['RetentionRun', 'RetentionPolicy']),
     allow('read', ['Generation', 'Ticket', 'TicketMessage', 'Notification', 'AuditLog', 'Report', 'SystemStatus']),
     allow('note', 'Ticket'),
