@@ -1,5 +1,6 @@
 import { Box, Stack, Typography } from '@mui/material';
 import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
+import { LegalHoldsSection } from '../legal-holds';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
 import { UserStatusChip } from './UserStatusChip';
@@ -37,6 +38,7 @@ const UserDetail = () => {
         <DateField source="updatedAt" showTime />
         <TextField source="id" />
       </SimpleShowLayout>
+      <LegalHoldsSection />
       <AccessLogSection />
     </Box>
   );

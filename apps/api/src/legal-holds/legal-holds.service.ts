@@ -79,7 +79,7 @@ export class LegalHoldsService {
   }
 
   async get(id: string): Promise<LegalHoldDto> {
-    return toDto(await this.load(this.dataSource.manager, id));
+    return this.load(this.dataSource.manager, id);
   }
 
   async create(dto: CreateLegalHoldDto, actor: AuditActor & { id: string }): Promise<LegalHoldDto> {

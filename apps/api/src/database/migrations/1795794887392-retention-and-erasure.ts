@@ -108,10 +108,10 @@ export class RetentionAndErasure1795794887392 implements MigrationInterface {
     await q.query(`CREATE INDEX deletion_certificates_issued_idx ON deletion_certificates (issued_at DESC)`);
     // Certificates are evidence: never changed or removed.
     await q.query(`
-      CREATE FUNCTION deletion_certificates_refuse_change() RETURNS trigger LANGUAGE plpgsql AS \$\$
+      CREATE FUNCTION deletion_certificates_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'deletion_certificates is append-only: % is not allowed', TG_OP;
-      END \$\$`);
+      END $$`);
     await q.query(`CREATE TRIGGER deletion_certificates_append_only BEFORE UPDATE OR DELETE ON deletion_certificates FOR EACH ROW EXECUTE FUNCTION deletion_certificates_refuse_change()`);
   }
 
