@@ -4,6 +4,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EnvelopeError, generateDataKey, openWithDataKey, parseMasterKeyring, sealWithDataKey, unwrapDataKey, wrapDataKey, wrappedKeyId, type MasterKeyring } from '@soar2/privacy';
+import { rewrapBatch } from './rewrap';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { loadOrCreateSecretFile } from '../identity/secret-file';
@@ -100,21 +101,7 @@ export class DataKeysService implements OnModuleInit {
    */
   async rewrapBatch(batchSize = 500): Promise<number> {
     const ring = this.keyring();
-    return this.dataSource.transaction(async (m) => {
-      const rows: Array<{ user_id: string; wrapped_key: Buffer }> = await m.query(
-        `SELECT user_id, wrapped_key FROM keystore.user_data_keys WHERE wrapped_key IS NOT NULL AND master_key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [ring.current.id, batchSize],
-      );
-      for (const row of rows) {
-        const key = unwrapDataKey(ring, row.wrapped_key, row.user_id);
-        await m.query(`UPDATE keystore.user_data_keys SET wrapped_key = $2, master_key_id = $3, rewrapped_at = now() WHERE user_id = $1`, [
-          row.user_id,
-          wrapDataKey(ring, key, row.user_id),
-          ring.current.id,
-        ]);
-      }
-      return rows.length;
-    });
+    return this.dataSource.transaction((m) => rewrapBatch({ query: (sql, params) => m.query(sql, params) }, ring, batchSize));
   }
 
   /** Forgets cached keys (tests; an operator after destroying keys by hand). */
