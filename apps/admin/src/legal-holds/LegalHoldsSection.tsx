@@ -8,7 +8,7 @@ import { DataTable, DateField, ListContextProvider, useCanAccess, useGetList, us
 export const LegalHoldsSection = () => {
   const record = useRecordContext();
   const { canAccess } = useCanAccess({ action: 'list', resource: 'legal-holds' });
-  const { data = [], isPending } = useGetList('legal-holds', { filter: { userId: record?.id, active: true }, pagination: { page: 1, perPage: 50 } }, { enabled: !!record && !!canAccess });
+  const { data = [], isPending } = useGetList('legal-holds', { filter: { userId: record?.id, active: true }, pagination: { page: 1, perPage: 50 }, sort: { field: 'createdAt', order: 'DESC' } }, { enabled: !!record && !!canAccess });
   const list = useList({ data });
   if (!record || !canAccess || isPending) return null;
   return (
@@ -23,7 +23,7 @@ export const LegalHoldsSection = () => {
       ) : (
         <>
           <Alert severity="warning" sx={{ my: 1 }}>
-            {data.length === 1 ? 'A legal hold' : `${data.length} legal holds`} cover this account: nothing in their scope is deleted, and an account erasure waits.
+            {data.length === 1 ? '1 legal hold covers' : `${data.length} legal holds cover`} this account: nothing in their scope is deleted, and an account erasure waits.
           </Alert>
           <ListContextProvider value={list}>
             <DataTable resource="legal-holds" rowClick="show" bulkActionButtons={false}>

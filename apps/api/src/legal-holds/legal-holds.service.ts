@@ -18,7 +18,7 @@ import {
 } from './legal-holds.exception';
 
 export const LEGAL_HOLD_LIST_RULES: ListQueryRules = {
-  sortable: ['createdAt', 'expiresAt', 'releasedAt', 'scopeType'],
+  sortable: ['id', 'createdAt', 'expiresAt', 'releasedAt', 'scopeType'],
   defaultSort: ['createdAt', 'DESC'],
   filterable: ['id', 'scopeType', 'scopeId', 'active', 'userId'],
 };
@@ -30,7 +30,7 @@ const SCOPE_TABLES: Record<LegalHoldScopeType, { table: string; userColumn: stri
   job: { table: 'generation_jobs', userColumn: 'user_id' },
 };
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'created_at', expiresAt: 'expires_at', releasedAt: 'released_at', scopeType: 'scope_type' };
+const SORT_COLUMNS: Record<string, string> = { id: 'id', createdAt: 'created_at', expiresAt: 'expires_at', releasedAt: 'released_at', scopeType: 'scope_type' };
 
 @Injectable()
 export class LegalHoldsService {

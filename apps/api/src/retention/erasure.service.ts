@@ -31,8 +31,8 @@ import {
 export const ERASURE_QUEUE = 'retention.erasure';
 export const ERASURE_DUE_TASK = 'retention.erasures-due';
 export const KEYSTORE_STEP = 'keystore.data_key';
-export const ERASURE_LIST_RULES: ListQueryRules = { sortable: ['createdAt', 'runAfter', 'status'], defaultSort: ['createdAt', 'DESC'], filterable: ['id', 'userId', 'status', 'requestId'] };
-export const CERTIFICATE_LIST_RULES: ListQueryRules = { sortable: ['issuedAt'], defaultSort: ['issuedAt', 'DESC'], filterable: ['id', 'subjectId', 'requestId'] };
+export const ERASURE_LIST_RULES: ListQueryRules = { sortable: ['id', 'createdAt', 'runAfter', 'status'], defaultSort: ['createdAt', 'DESC'], filterable: ['id', 'userId', 'status', 'requestId'] };
+export const CERTIFICATE_LIST_RULES: ListQueryRules = { sortable: ['id', 'issuedAt'], defaultSort: ['issuedAt', 'DESC'], filterable: ['id', 'subjectId', 'requestId'] };
 
 type ErasureStatus = 'scheduled' | 'waiting_on_hold' | 'running' | 'completed' | 'canceled' | 'failed';
 
@@ -91,7 +91,7 @@ export interface ScheduleErasureInput {
 
 export type ErasureListener = (erasure: ErasureDto) => Promise<void> | void;
 
-const ERASURE_SORT: Record<string, string> = { createdAt: 'created_at', runAfter: 'run_after', status: 'status' };
+const ERASURE_SORT: Record<string, string> = { id: 'id', createdAt: 'created_at', runAfter: 'run_after', status: 'status' };
 
 @Injectable()
 export class ErasureService implements OnModuleInit {
@@ -304,7 +304,7 @@ export class ErasureService implements OnModuleInit {
   async listCertificates(q: ListQuery): Promise<ListPage<DeletionCertificateDto>> {
     const { clause, params } = filterSql(q.filter, { id: 'id', subjectId: 'subject_id', requestId: 'request_id' });
     const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM deletion_certificates ${clause}`, params);
-    const rows: CertificateRow[] = await this.dataSource.query(`SELECT * FROM deletion_certificates ${clause} ORDER BY issued_at ${q.sortOrder}, id LIMIT ${q.take} OFFSET ${q.skip}`, params);
+    const rows: CertificateRow[] = await this.dataSource.query(`SELECT * FROM deletion_certificates ${clause} ORDER BY ${q.sortField === 'id' ? 'id' : 'issued_at'} ${q.sortOrder}, id LIMIT ${q.take} OFFSET ${q.skip}`, params);
     return new ListPage('deletion-certificates', rows.map(toCertificate), q.skip, total);
   }
 

@@ -23,9 +23,9 @@ import { RetentionSweeperRegistry } from './retention-sweepers.registry';
 
 export const RETENTION_RUN_QUEUE = 'retention.run';
 export const RETENTION_SCHEDULE_TASK = 'retention.daily-sweeps';
-export const RETENTION_POLICY_LIST_RULES: ListQueryRules = { sortable: ['category', 'keepDays', 'updatedAt'], defaultSort: ['category', 'ASC'], filterable: ['id', 'enabled'] };
+export const RETENTION_POLICY_LIST_RULES: ListQueryRules = { sortable: ['id', 'category', 'keepDays', 'updatedAt'], defaultSort: ['category', 'ASC'], filterable: ['id', 'enabled'] };
 export const RETENTION_RUN_LIST_RULES: ListQueryRules = {
-  sortable: ['createdAt', 'category', 'status', 'durationMs'],
+  sortable: ['id', 'createdAt', 'category', 'status', 'durationMs'],
   defaultSort: ['createdAt', 'DESC'],
   filterable: ['id', 'policyId', 'category', 'status', 'trigger'],
 };
@@ -67,7 +67,7 @@ interface RunRow {
 }
 
 const POLICY_SELECT = `SELECT p.*, (SELECT max(r.created_at) FROM retention_runs r WHERE r.policy_id = p.id) AS last_run_at FROM retention_policies p`;
-const RUN_SORT: Record<string, string> = { createdAt: 'created_at', category: 'category', status: 'status', durationMs: 'duration_ms' };
+const RUN_SORT: Record<string, string> = { id: 'id', createdAt: 'created_at', category: 'category', status: 'status', durationMs: 'duration_ms' };
 
 /** Retention policies, dry runs and sweeps (COMPLIANCE.md's schedule; docs/retention.md). */
 @Injectable()
@@ -107,7 +107,7 @@ export class RetentionService implements OnModuleInit {
       if (typeof f.enabled !== 'boolean') throw new ValidationFailedException({ enabled: 'enabled must be true or false.' });
       items = items.filter((p) => p.enabled === f.enabled);
     }
-    const key = q.sortField as 'category' | 'keepDays' | 'updatedAt';
+    const key = q.sortField as 'id' | 'category' | 'keepDays' | 'updatedAt';
     items.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) * (q.sortOrder === 'ASC' ? 1 : -1));
     return new ListPage('retention-policies', items.slice(q.skip, q.skip + q.take), q.skip, items.length);
   }
