@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { benchConsent } from './bench/consent.mjs';
+import { benchRetention } from './bench/retention.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -186,6 +187,7 @@ async function main() {
     record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
     await benchConsent({ app, base, dist, record, load, concurrently });
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
+    await benchRetention({ app, dist, record });
     await app.close();
     // A pool as large as the number of writers, so that they contend for the chain, not for connections.
     const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });

@@ -2,6 +2,11 @@ import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { HashRouter, Route } from 'react-router-dom';
 import { auditLog } from './audit-log';
 import { consents } from './consents';
+import { deletionCertificates } from './deletion-certificates';
+import { erasures } from './erasures';
+import { legalHolds } from './legal-holds';
+import { retentionPolicies } from './retention-policies';
+import { retentionRuns } from './retention-runs';
 import { LoginPage } from './account/LoginPage';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
@@ -37,6 +42,11 @@ export const App = () => (
       <Resource {...users} />
       <Resource {...staff} />
       <Resource {...notifications} />
+      <Resource {...legalHolds} />
+      <Resource {...retentionPolicies} />
+      <Resource {...retentionRuns} />
+      <Resource {...erasures} />
+      <Resource {...deletionCertificates} />
       <Resource {...auditLog} />
       <Resource {...consents} />
       <Resource {...policyVersions} />

@@ -11,6 +11,9 @@ import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
+import { DataKeysModule } from './data-keys/data-keys.module';
+import { LegalHoldsModule } from './legal-holds/legal-holds.module';
+import { RetentionModule } from './retention/retention.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -33,6 +36,9 @@ export class AppModule {
         LoggingModule.forRoot(config, options.logDestination),
         DatabaseModule,
         PersonalDataModule,
+        DataKeysModule,
+        LegalHoldsModule,
+        RetentionModule,
         HealthModule,
         JobsModule,
         AuditModule,

@@ -163,6 +163,26 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
         to: 'Before',
       },
     },
+    'legal-holds': {
+      name: 'Legal hold |||| Legal holds',
+      fields: { scopeType: 'Scope', scopeId: 'Record id', reason: 'Reason', reference: 'Reference', requestedBy: 'Requested by', createdAt: 'Placed', expiresAt: 'Expires', releasedAt: 'Released', releaseReason: 'Release reason', active: 'Active only' },
+    },
+    'retention-policies': {
+      name: 'Retention policy |||| Retention policies',
+      fields: { category: 'Category', description: 'Description', keepDays: 'Keep (days)', anchor: 'Clock starts', action: 'Then', legalBasis: 'Legal basis', enabled: 'Enabled', sweepAvailable: 'Sweep installed', lastRunAt: 'Last run', updatedAt: 'Updated' },
+    },
+    'retention-runs': {
+      name: 'Retention run |||| Retention runs',
+      fields: { policyId: 'Policy', createdAt: 'Queued', category: 'Category', trigger: 'Trigger', status: 'Status', matched: 'Due', deleted: 'Deleted', anonymised: 'Anonymised', skippedOnHold: 'Kept by holds', errors: 'Errors', durationMs: 'Duration (ms)', keepDays: 'Keep (days)', cutoff: 'Cut-off', batches: 'Batches', lastError: 'Last error', startedAt: 'Started', finishedAt: 'Finished' },
+    },
+    erasures: {
+      name: 'Erasure |||| Account erasures',
+      fields: { userId: 'Account id', status: 'Status', runAfter: 'Runs after', child: 'Child account', holdReason: 'Waiting on', reason: 'Reason', createdAt: 'Scheduled', startedAt: 'Started', completedAt: 'Completed', attempts: 'Attempts', lastError: 'Last error', steps: 'Steps', certificateId: 'Certificate' },
+    },
+    'deletion-certificates': {
+      name: 'Deletion certificate |||| Deletion certificates',
+      fields: { issuedAt: 'Issued', subjectId: 'Account id', subjectEmailHash: 'Email (salted hash)', erasureId: 'Erasure', requestId: 'Privacy request', keyFingerprint: 'Signing key fingerprint' },
+    },
     notifications: {
       name: 'Email |||| Email outbox',
       fields: {

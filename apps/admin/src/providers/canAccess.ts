@@ -25,6 +25,7 @@ export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
   'retention-policies': 'RetentionPolicy',
   'retention-runs': 'RetentionRun',
   'deletion-certificates': 'DeletionCertificate',
+  erasures: 'Erasure',
   'audit-log': 'AuditLog',
   'policy-versions': 'PolicyVersion',
   notifications: 'Notification',

@@ -1,6 +1,7 @@
 import { Box, Stack, Typography } from '@mui/material';
 import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { UserConsentSection } from '../consents/UserConsentSection';
+import { LegalHoldsSection } from '../legal-holds';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
 import { UserStatusChip } from './UserStatusChip';
@@ -38,6 +39,7 @@ const UserDetail = () => {
         <DateField source="updatedAt" showTime />
         <TextField source="id" />
       </SimpleShowLayout>
+      <LegalHoldsSection />
       <AccessLogSection />
       <UserConsentSection />
     </Box>

@@ -22,6 +22,7 @@ export const SUBJECTS = [
   'RetentionPolicy',
   'RetentionRun',
   'DeletionCertificate',
+  'Erasure',
   'AuditLog',
   'PolicyVersion',
   'Notification',
@@ -81,6 +82,9 @@ function adminRules(self: string): PermissionRule[] {
     allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
+    // Holds are placed and released by privacy officers or admins (COMPLIANCE.md), never deleted.
+    allow(['read', 'create', 'update', 'release'], 'LegalHold'),
+    allow('read', ['RetentionPolicy', 'Erasure', 'DeletionCertificate']),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
     forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
@@ -94,6 +98,8 @@ function supportRules(): PermissionRule[] {
     allow('create', 'CreditEntry', { kind: 'adjustment' }),
     allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),
     allow(['read', 'create'], 'TicketMessage'),
+    // Agents see holds on the records they work on (a held user's tickets and jobs), never change them.
+    allow('read', 'LegalHold'),
     forbid(['read', 'update', 'assign', 'reply', 'note'], 'Ticket', 'Security reports are visible to admins and privacy officers only.', { category: 'security_report' }),
     allow('read', 'SystemStatus'),
   ];
@@ -104,7 +110,9 @@ function privacyOfficerRules(): PermissionRule[] {
     allow('read', 'User'),
     // Restricting processing (and lifting it) is the only status change a privacy officer makes here.
     allow('update', 'User', undefined, ['status']),
-    allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion']),
+    allow('manage', ['PrivacyRequest', 'Consent', 'LegalHold', 'RetentionPolicy', 'DeletionCertificate', 'PolicyVersion', 'Erasure']),
+    // A hold is released with a reason, never deleted: the record of it is evidence. Same for certificates.
+    forbid('delete', ['LegalHold', 'DeletionCertificate', 'Erasure'], 'Legal holds, erasures and deletion certificates are evidence: never deleted.'),
     allow(['read', 'run', 'preview'], ['RetentionRun', 'RetentionPolicy']),
     allow('read', ['Generation', 'Ticket', 'TicketMessage', 'Notification', 'AuditLog', 'Report', 'SystemStatus']),
     allow('note', 'Ticket'),

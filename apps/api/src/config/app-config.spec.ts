@@ -12,6 +12,8 @@ function problems(env: Record<string, string>): string[] {
 
 const PROD_SECRET = 'a-production-secret-of-at-least-32-chars';
 const PROD_TOTP_KEY = 'a-production-totp-key-of-at-least-32-chars';
+/** Production secrets other than the two these tests take away one at a time. */
+const PROD_OTHER_SECRETS = { DATA_KEY_MASTER_KEYS: 'k1:a-production-master-key-of-32-chars-at-least', CERTIFICATE_SIGNING_KEY_FILE: '/run/secrets/cert.pem' };
 
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment: embedded database, file mail, simulator, all roles', () => {
@@ -51,22 +53,22 @@ describe('loadConfig', () => {
   });
 
   it('never seeds demo accounts in production and refuses to be told to', () => {
-    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).seedDemo).toBe(false);
-    expect(problems({ NODE_ENV: 'production', SEED_DEMO: 'true', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
+    expect(loadConfig({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).seedDemo).toBe(false);
+    expect(problems({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, SEED_DEMO: 'true', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })[0]).toMatch(/^SEED_DEMO cannot be true in production mode/);
   });
 
   it('requires the verification-code secret in production, and generates one under DATA_DIR elsewhere', () => {
-    expect(problems({ NODE_ENV: 'production', TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be set in production mode/)]);
+    expect(problems({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be set in production mode/)]);
     expect(problems({ VERIFICATION_CODE_SECRET: 'too-short' })).toEqual([expect.stringMatching(/^VERIFICATION_CODE_SECRET must be at least 32 characters/)]);
-    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).verificationCodes.secret).toBe(PROD_SECRET);
+    expect(loadConfig({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).verificationCodes.secret).toBe(PROD_SECRET);
     const dev = loadConfig({ DATA_DIR: '/var/lib/soar2' });
     expect(dev.verificationCodes).toEqual({ secret: undefined, secretFile: '/var/lib/soar2/secrets/verification-code-secret' });
   });
 
   it('requires the TOTP encryption key in production, and generates one under DATA_DIR elsewhere', () => {
-    expect(problems({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET })).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY must be set in production mode/)]);
+    expect(problems({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, VERIFICATION_CODE_SECRET: PROD_SECRET })).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY must be set in production mode/)]);
     expect(problems({ TOTP_ENCRYPTION_KEY: 'too-short' })).toEqual([expect.stringMatching(/^TOTP_ENCRYPTION_KEY must be at least 32 characters/)]);
-    expect(loadConfig({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).totpEncryption.key).toBe(PROD_TOTP_KEY);
+    expect(loadConfig({ NODE_ENV: 'production', ...PROD_OTHER_SECRETS, VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY }).totpEncryption.key).toBe(PROD_TOTP_KEY);
     expect(loadConfig({ DATA_DIR: '/var/lib/soar2' }).totpEncryption).toEqual({ key: undefined, keyFile: '/var/lib/soar2/secrets/totp-encryption-key' });
   });
 
@@ -84,5 +86,21 @@ describe('loadConfig', () => {
     expect([...c.roles]).toEqual(['worker']);
     expect(c.bodyLimitBytes).toBe(512 * 1024);
     expect(c.bootstrapAdmin).toEqual({ email: 'root@example.com', password: 'a-long-password' });
+  });
+});
+
+describe('crypto-shredding and certificate configuration', () => {
+  it('requires the data-key master keys and the certificate key in production', () => {
+    const found = problems({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY });
+    expect(found).toEqual([expect.stringMatching(/^DATA_KEY_MASTER_KEYS must be set/), expect.stringMatching(/^CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE must be set/)]);
+  });
+
+  it.each(['k1', 'k1:short', 'bad id:0123456789012345678901234567890123', 'k1:0123456789012345678901234567890123,'])('refuses DATA_KEY_MASTER_KEYS=%j', (value) => {
+    expect(problems({ DATA_KEY_MASTER_KEYS: value })).toEqual([expect.stringMatching(/^DATA_KEY_MASTER_KEYS must be comma-separated id:secret pairs/)]);
+  });
+
+  it('accepts a keyring of several keys and refuses a certificate key that is not PEM', () => {
+    expect(problems({ DATA_KEY_MASTER_KEYS: 'k2:0123456789012345678901234567890123, k1:abcdefghijabcdefghijabcdefghijabcd' })).toEqual([]);
+    expect(problems({ CERTIFICATE_SIGNING_KEY: 'not a key' })).toEqual([expect.stringMatching(/PKCS#8 PEM/)]);
   });
 });

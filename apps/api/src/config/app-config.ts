@@ -77,6 +77,18 @@ export interface AppConfig {
   };
   /** Policy versions, notices and their email campaigns (apps/api/src/policy). */
   policy: { noticeDays: number; campaignBatchSize: number; campaignIntervalSeconds: number };
+  /** Crypto-shredding: per-user data keys wrapped by these master keys (DATA_KEY_MASTER_KEYS). */
+  dataKeys: {
+    /** `id:secret,…` newest first; when absent (never in production) one key is generated in `keyFile`. */
+    masterKeys: string | undefined;
+    keyFile: string;
+    /** How long an unwrapped data key stays in a replica's memory; bounds how late another replica sees a destroyed key. */
+    cacheSeconds: number;
+  };
+  /** Ed25519 key (PKCS#8 PEM) signing deletion certificates (CERTIFICATE_SIGNING_KEY[_FILE]). */
+  certificates: { signingKey: string | undefined; keyFile: string };
+  /** Retention sweeps: rows per transaction, and whether the daily clocks run. */
+  retention: { batchSize: number; schedule: boolean; deletionGraceDays: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -240,6 +252,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const consent = readConsent(r, mailFromDomain(r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>')));
+  const masterKeys = r.raw('DATA_KEY_MASTER_KEYS');
+  if (masterKeys === undefined && production) {
+    r.problems.push('DATA_KEY_MASTER_KEYS must be set in production mode: it wraps every user\'s data key (crypto-shredding); the same on every replica.');
+  } else if (masterKeys !== undefined && !/^\s*[A-Za-z0-9_-]{1,32}:[^\s,]{32,}(\s*,\s*[A-Za-z0-9_-]{1,32}:[^\s,]{32,})*\s*$/.test(masterKeys)) {
+    r.problems.push('DATA_KEY_MASTER_KEYS must be comma-separated id:secret pairs, newest first, each secret at least 32 characters (e.g. k1:$(openssl rand -base64 36)).');
+  }
+  const certificateKeyPath = r.raw('CERTIFICATE_SIGNING_KEY_FILE');
+  const certificateKey = r.raw('CERTIFICATE_SIGNING_KEY');
+  if (certificateKey !== undefined && !certificateKey.includes('BEGIN PRIVATE KEY')) {
+    r.problems.push('CERTIFICATE_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519).');
+  }
+  if (production && certificateKey === undefined && certificateKeyPath === undefined) {
+    r.problems.push('CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE must be set in production mode: it signs deletion certificates.');
+  }
 
   const outbox: AppConfig['outbox'] = {
     pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
@@ -296,6 +322,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       noticeDays: r.int('POLICY_NOTICE_DAYS', 30, 1, 365),
       campaignBatchSize: r.int('POLICY_CAMPAIGN_BATCH_SIZE', 200, 1, 5000),
       campaignIntervalSeconds: r.int('POLICY_CAMPAIGN_INTERVAL_SECONDS', 60, 0, 86_400),
+    },
+    dataKeys: {
+      masterKeys,
+      keyFile: path.join(dataDir, 'secrets', 'data-key-master'),
+      cacheSeconds: r.int('DATA_KEY_CACHE_SECONDS', 60, 0, 3600),
+    },
+    certificates: {
+      signingKey: certificateKey?.replace(/\\n/g, '\n'),
+      keyFile: certificateKeyPath ? path.resolve(root, certificateKeyPath) : path.join(dataDir, 'secrets', 'certificate-signing-key.pem'),
+    },
+    retention: {
+      batchSize: r.int('RETENTION_BATCH_SIZE', 5000, 10, 100_000),
+      schedule: r.bool('RETENTION_SCHEDULE', true),
+      deletionGraceDays: r.int('DELETION_GRACE_DAYS', 30, 0, 30),
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);

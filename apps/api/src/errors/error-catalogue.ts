@@ -2,6 +2,9 @@
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
 import { CONSENT_ERROR_CODES } from '../consent/consent.exception';
+import { DATA_KEYS_ERROR_CODES } from '../data-keys/data-keys.exception';
+import { LEGAL_HOLDS_ERROR_CODES } from '../legal-holds/legal-holds.exception';
+import { RETENTION_ERROR_CODES } from '../retention/retention.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -16,6 +19,9 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   audit: AUDIT_ERROR_CODES,
   consent: CONSENT_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
+  dataKeys: DATA_KEYS_ERROR_CODES,
+  legalHolds: LEGAL_HOLDS_ERROR_CODES,
+  retention: RETENTION_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

@@ -23,6 +23,14 @@ describe('PersonalDataRegistry', () => {
     expect(registry.list().map((s) => s.category)).toEqual(['identity.profile', 'videos']);
   });
 
+  it('erases in eraseOrder, the account last', () => {
+    const registry = new PersonalDataRegistry();
+    registry.register({ ...source('identity.profile'), eraseOrder: 1000 });
+    registry.register(source('videos'));
+    registry.register({ ...source('billing.stripe'), eraseOrder: 50 });
+    expect(registry.erasureOrder().map((s) => s.category)).toEqual(['billing.stripe', 'videos', 'identity.profile']);
+  });
+
   it('refuses a category registered twice', () => {
     const registry = new PersonalDataRegistry();
     registry.register(source('videos'));

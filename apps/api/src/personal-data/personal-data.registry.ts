@@ -46,6 +46,11 @@ export interface PersonalDataSource {
   export(subject: PersonalDataSubject): AsyncIterable<PersonalDataRecord>;
   /** Erases (or anonymises where others' records depend on it) the subject's data. Must be idempotent. */
   erase(subject: PersonalDataSubject): Promise<ErasureOutcome>;
+  /**
+   * When this source is erased relative to the others: lower first (default 100). The account itself
+   * (rows others reference) goes last, e.g. 1000.
+   */
+  eraseOrder?: number;
 }
 
 @Injectable()
@@ -60,6 +65,11 @@ export class PersonalDataRegistry {
   /** Every registered source, in category order (stable packages and certificates). */
   list(): PersonalDataSource[] {
     return [...this.sources.values()].sort((a, b) => a.category.localeCompare(b.category));
+  }
+
+  /** Every source in the order erasure runs them (eraseOrder, then category). */
+  erasureOrder(): PersonalDataSource[] {
+    return this.list().sort((a, b) => (a.eraseOrder ?? 100) - (b.eraseOrder ?? 100) || a.category.localeCompare(b.category));
   }
 
   get(category: string): PersonalDataSource | undefined {

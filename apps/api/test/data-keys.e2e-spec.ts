@@ -1,0 +1,135 @@
+// Crypto-shredding: each user's data is sealed with their own key; destroying the key makes every
+// copy unreadable, including a data backup taken before the erasure and restored afterwards.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { DataKeysService } from '../src/data-keys/data-keys.service';
+import { TestApp, startTestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { userWithToken } from './support/tokens';
+
+const run = promisify(execFile);
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('per-user data keys (crypto-shredding)', () => {
+  let t: TestApp;
+  let db: TestDatabase;
+  const masterKeys = `k1:${'m'.repeat(40)}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp({ db, env: { DATA_KEY_MASTER_KEYS: masterKeys } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('seals a value with the owner key so that another owner or context cannot open it', async () => {
+    const keys = t.app.get(DataKeysService);
+    const { id: ada } = await userWithToken(t.app, 'ada.keys@example.com');
+    const { id: bob } = await userWithToken(t.app, 'bob.keys@example.com');
+    const sealed = await keys.seal(ada, 'a lighthouse in a storm', 'test.prompt:1');
+    expect(sealed.includes(Buffer.from('lighthouse'))).toBe(false);
+    expect(await keys.openText(ada, sealed, 'test.prompt:1')).toBe('a lighthouse in a storm');
+    await expect(keys.open(bob, sealed, 'test.prompt:1')).rejects.toMatchObject({ code: 'DATA_UNREADABLE' });
+    await expect(keys.open(ada, sealed, 'test.prompt:2')).rejects.toMatchObject({ code: 'DATA_UNREADABLE' });
+    const [row] = await t.app.get(DataSource).query('SELECT master_key_id, octet_length(wrapped_key) AS n FROM keystore.user_data_keys WHERE user_id = $1', [ada]);
+    expect(row.master_key_id).toBe('k1');
+  });
+
+  it('makes a destroyed key unusable at once and for good, even for a replica that had it cached', async () => {
+    const keys = t.app.get(DataKeysService);
+    const { id } = await userWithToken(t.app, 'carol.keys@example.com');
+    const sealed = await keys.seal(id, 'private words', 'ctx');
+    expect(await keys.destroy(id)).toBe(true);
+    expect(await keys.destroy(id)).toBe(false);
+    expect(await keys.isDestroyed(id)).toBe(true);
+    await expect(keys.open(id, sealed, 'ctx')).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED', status: 410 });
+    await expect(keys.seal(id, 'new data', 'ctx')).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
+    expect(await keys.openTextOrNull(id, sealed, 'ctx')).toBeNull();
+    await expect(t.app.get(DataSource).query(`UPDATE keystore.user_data_keys SET wrapped_key = '\\x00'::bytea, master_key_id = 'k1', destroyed_at = NULL WHERE user_id = $1`, [id])).rejects.toThrow(/destroyed and cannot be restored/);
+  });
+
+  it('re-wraps keys under a new master key after rotation, and old data still opens', async () => {
+    const { id } = await userWithToken(t.app, 'dave.keys@example.com');
+    const sealed = await t.app.get(DataKeysService).seal(id, 'before rotation', 'ctx');
+    await t.close();
+    t = await startTestApp({ db, env: { DATA_KEY_MASTER_KEYS: `k2:${'n'.repeat(40)},${masterKeys}` } });
+    const keys = t.app.get(DataKeysService);
+    expect(await keys.openText(id, sealed, 'ctx')).toBe('before rotation');
+    // The operator command, as docs/operations.md gives it.
+    const { stdout, stderr } = await run('npx', ['tsx', 'apps/api/src/cli.ts', 'rotate-data-keys'], {
+      cwd: path.resolve(__dirname, '../../..'),
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url, DATA_KEY_MASTER_KEYS: `k2:${'n'.repeat(40)},${masterKeys}`, LOG_LEVEL: 'info' },
+    });
+    // ada and dave; carol's key is destroyed, bob never sealed anything.
+    expect(`${stdout}${stderr}`).toContain('re-wrapped 2 data key(s) under master key k2');
+    expect(await keys.rewrapBatch(2)).toBe(0);
+    const ids = await t.app.get(DataSource).query(`SELECT DISTINCT master_key_id FROM keystore.user_data_keys WHERE wrapped_key IS NOT NULL`);
+    expect(ids).toEqual([{ master_key_id: 'k2' }]);
+    await t.close();
+    // With the old key dropped from the keyring, everything still opens.
+    t = await startTestApp({ db, env: { DATA_KEY_MASTER_KEYS: `k2:${'n'.repeat(40)}` } });
+    expect(await t.app.get(DataKeysService).openText(id, sealed, 'ctx')).toBe('before rotation');
+  });
+
+  it('leaves an erased user unreadable in a data backup taken before the erasure and restored after it', async () => {
+    const env = { DATA_KEY_MASTER_KEYS: `k2:${'n'.repeat(40)}` };
+    const { id: erased } = await userWithToken(t.app, 'erin.keys@example.com');
+    const { id: kept } = await userWithToken(t.app, 'frank.keys@example.com');
+    const ds = t.app.get(DataSource);
+    await ds.query('CREATE TABLE backup_probe (user_id uuid, secret bytea)');
+    for (const [user, text] of [[erased, 'erin private prompt'], [kept, 'frank private prompt']] as const) {
+      await ds.query('INSERT INTO backup_probe VALUES ($1, $2)', [user, await t.app.get(DataKeysService).seal(user, text, `probe:${user}`)]);
+    }
+    // The nightly data backup: a copy of the database without the keystore schema
+    // (pg_dump --exclude-schema=keystore in docs/operations.md).
+    await t.close();
+    const backup = `${db.name}_bk`;
+    await withClient(process.env.SOAR2_TEST_SERVER_URL!, (c) => c.query(`CREATE DATABASE ${backup} TEMPLATE ${db.name}`));
+    const backupUrl = Object.assign(new URL(db.url), { pathname: `/${backup}` }).toString();
+    try {
+      await withClient(backupUrl, (c) => c.query('DROP SCHEMA keystore CASCADE'));
+
+      // Later the user is erased: the key is destroyed in the live keystore.
+      t = await startTestApp({ db, env });
+      await t.app.get(DataKeysService).destroy(erased);
+      const liveKeys: Array<{ user_id: string; wrapped_key: Buffer | null; master_key_id: string | null; destroyed_at: Date | null }> = await t.app
+        .get(DataSource)
+        .query('SELECT user_id, wrapped_key, master_key_id, destroyed_at FROM keystore.user_data_keys');
+      await t.close();
+
+      // Restore drill: the data backup, plus the live keystore (the keystore is never restored from a data backup).
+      await withClient(backupUrl, async (c) => {
+        await c.query('CREATE SCHEMA keystore');
+        await c.query(
+          'CREATE TABLE keystore.user_data_keys (user_id uuid PRIMARY KEY, wrapped_key bytea, master_key_id text, created_at timestamptz NOT NULL DEFAULT now(), rewrapped_at timestamptz, destroyed_at timestamptz)',
+        );
+        for (const k of liveKeys) await c.query('INSERT INTO keystore.user_data_keys (user_id, wrapped_key, master_key_id, destroyed_at) VALUES ($1,$2,$3,$4)', [k.user_id, k.wrapped_key, k.master_key_id, k.destroyed_at]);
+      });
+      t = await startTestApp({ db: { name: backup, url: backupUrl, drop: async () => undefined }, env });
+      const keys = t.app.get(DataKeysService);
+      const rows: Array<{ user_id: string; secret: Buffer }> = await t.app.get(DataSource).query('SELECT user_id, secret FROM backup_probe');
+      const byUser = new Map(rows.map((r) => [r.user_id, r.secret]));
+      expect(byUser.get(erased)!.includes(Buffer.from('erin'))).toBe(false);
+      await expect(keys.open(erased, byUser.get(erased)!, `probe:${erased}`)).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
+      expect(await keys.openText(kept, byUser.get(kept)!, `probe:${kept}`)).toBe('frank private prompt');
+      await t.close();
+    } finally {
+      await withClient(process.env.SOAR2_TEST_SERVER_URL!, (c) => c.query(`DROP DATABASE IF EXISTS ${backup} WITH (FORCE)`));
+      t = await startTestApp({ db, env });
+    }
+  });
+});
