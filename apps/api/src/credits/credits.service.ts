@@ -450,6 +450,30 @@ export class CreditsService {
     return rows[0]?.support_adjustment_limit ?? 0;
   }
 
+  /** Locks the user's totals row for the rest of the transaction `m` and returns them. */
+  async lockedSummary(m: EntityManager, userId: string): Promise<CreditSummary> {
+    return summaryOf(await this.lockAccount(m, userId));
+  }
+
+  /**
+   * Records the expiry of an allowance grant (`amount` unused credits, possibly 0) inside `m`, after
+   * `lockedSummary`. Once per grant (a unique index); used by AllowanceExpiryService.
+   */
+  async recordExpiry(m: EntityManager, userId: string, grantId: string, amount: number): Promise<void> {
+    const key = `expiry:${grantId}`;
+    if (await this.findByKey(m, key)) return;
+    await this.append(m, {
+      userId,
+      kind: 'expiry',
+      amount: -amount,
+      heldDelta: 0,
+      holdId: grantId,
+      key,
+      actor: SYSTEM,
+      reason: amount > 0 ? `Unused monthly allowance expired at the end of the period (${amount} credits).` : 'Monthly allowance fully used; nothing expired.',
+    });
+  }
+
   // ---- internals -------------------------------------------------------------------------------
 
   private async settle(holdId: string, kind: 'capture' | 'release', reason: string, manager?: EntityManager): Promise<void> {
