@@ -7,6 +7,7 @@ import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchCredits } from './bench/credits.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -191,6 +192,12 @@ async function main() {
       await benchAudit(auditApp);
     } finally {
       await auditApp.close();
+    }
+    const creditsApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+    try {
+      await benchCredits({ app: creditsApp, dist, record, concurrently });
+    } finally {
+      await creditsApp.close();
     }
   } finally {
     await server?.stop();

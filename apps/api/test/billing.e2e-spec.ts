@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AllowanceExpiryService } from '../src/credits/allowance-expiry.service';
 import { CreditsService } from '../src/credits/credits.service';
 import { PersonalDataRegistry, collectRecords } from '../src/personal-data/personal-data.registry';
+import { SeedService } from '../src/seed/seed.service';
 import { StripePeer, signedEvent, stripeTestId } from './support/stripe-peer';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 import { TestApp, startTestApp } from './support/test-app';
@@ -292,7 +293,16 @@ describe('billing: plans, Stripe checkout, portal and webhooks', () => {
 describe('billing without Stripe keys', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { SEED_DEMO: 'true' } });
+  });
+
+  it('the demo seed creates three plans and gives demo users credits, once', async () => {
+    await t.app.get(SeedService).seedDemo();
+    await t.app.get(SeedService).seedDemo();
+    const plans = await request(t.server).get('/v1/plans').expect(200);
+    expect(plans.body.map((p: { name: string }) => p.name)).toEqual(['Starter', 'Pro', 'Studio']);
+    const [alice] = (await t.app.get(DataSource).query(`SELECT id FROM users WHERE email = 'alice@example.test'`)) as Array<{ id: string }>;
+    expect(await t.app.get(CreditsService).summary(alice?.id ?? '')).toEqual({ balance: 50, held: 0, available: 50 });
   });
   afterAll(async () => {
     await t?.close();
@@ -304,7 +314,6 @@ describe('billing without Stripe keys', () => {
     expect(checkout.body.code).toBe('BILLING_NOT_CONFIGURED');
     await request(t.server).post('/v1/billing/portal').set('Authorization', `Bearer ${u.token}`).expect(503);
     await request(t.server).post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', 't=1,v1=00').send('{}').expect(503);
-    await request(t.server).get('/v1/plans').expect(200);
     await request(t.server).get('/v1/credits').set('Authorization', `Bearer ${u.token}`).expect(200);
   });
 });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { CreditsModule } from '../credits/credits.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
+import { BillingDemoSeed } from './billing-demo.seed';
 import { BillingAdminService } from './billing-admin.service';
 import { CreditsAdminController, PlansAdminController, StripeEventsAdminController, SubscriptionsAdminController } from './billing-admin.controller';
 import { billingPersonalDataSource } from './billing-personal-data';
@@ -19,8 +20,8 @@ import { StripeEventsService } from './stripe-events.service';
 @Module({
   imports: [AuditModule, CreditsModule],
   controllers: [BillingController, StripeWebhookController, PlansAdminController, SubscriptionsAdminController, CreditsAdminController, StripeEventsAdminController],
-  providers: [StripeClient, PlansService, BillingService, StripeEventsService, BillingAdminService],
-  exports: [BillingService, PlansService],
+  providers: [StripeClient, PlansService, BillingService, StripeEventsService, BillingAdminService, BillingDemoSeed],
+  exports: [BillingService, PlansService, BillingDemoSeed],
 })
 export class BillingModule implements OnModuleInit {
   constructor(
