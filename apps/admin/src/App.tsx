@@ -7,6 +7,10 @@ import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
+import { plans } from './plans';
+import { creditEntries } from './credit-entries';
+import { stripeEvents } from './stripe-events';
+import { subscriptions } from './subscriptions';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -34,6 +38,10 @@ export const App = () => (
       <Resource {...staff} />
       <Resource {...notifications} />
       <Resource {...auditLog} />
+      <Resource {...plans} />
+      <Resource {...subscriptions} />
+      <Resource {...creditEntries} />
+      <Resource {...stripeEvents} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

@@ -2,6 +2,7 @@ import { Box, Stack, Typography } from '@mui/material';
 import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
+import { UserBillingSection } from './UserBillingSection';
 import { UserStatusChip } from './UserStatusChip';
 
 const UserShowActions = () => (
@@ -38,6 +39,7 @@ const UserDetail = () => {
         <TextField source="id" />
       </SimpleShowLayout>
       <AccessLogSection />
+      <UserBillingSection />
     </Box>
   );
 };
