@@ -29,7 +29,7 @@ export async function benchCredits({ app, dist, record, concurrently }) {
 
   const total = 6000;
   const spread = await concurrently(total, clients, (i) => credits.hold({ userId: users[i % clients], amount: 1, referenceType: 'bench', referenceId: `${run}-s-${i}`, reason: 'bench' }));
-  record('credit holds, 32 concurrent clients on 32 users', spread, 'holds/s', `CreditsService.hold, each in its own transaction (per-user row lock), ${total} holds`);
+  record('credit holds, 32 concurrent clients on 32 users', spread, 'holds/s', `CreditsService.hold: one statement each (per-user row lock), ${total} holds`);
 
   const hot = users[clients];
   const oneUser = await concurrently(3000, clients, (i) => credits.hold({ userId: hot, amount: 1, referenceType: 'bench', referenceId: `${run}-h-${i}`, reason: 'bench' }));
