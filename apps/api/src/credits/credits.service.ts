@@ -121,8 +121,11 @@ export interface CreditEntryView {
   createdAt: string;
 }
 
+/** What an end user sees of an entry: no staff ids, roles or internal keys. */
+export type PublicCreditEntry = Pick<CreditEntryView, 'id' | 'seq' | 'kind' | 'amount' | 'heldDelta' | 'holdId' | 'referenceType' | 'referenceId' | 'reason' | 'expiresAt' | 'createdAt'>;
+
 export interface CreditHistoryPage {
-  items: CreditEntryView[];
+  items: PublicCreditEntry[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   nextCursor: string | null;
 }
@@ -441,7 +444,10 @@ export class CreditsService {
       `SELECT ${ENTRY_COLUMNS} FROM credit_entries WHERE user_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
       [userId, before, limit + 1],
     );
-    const items = rows.slice(0, limit).map(toEntryView);
+    const items = rows.slice(0, limit).map((r): PublicCreditEntry => {
+      const { id, seq, kind, amount, heldDelta, holdId, referenceType, referenceId, reason, expiresAt, createdAt } = toEntryView(r);
+      return { id, seq, kind, amount, heldDelta, holdId, referenceType, referenceId, reason, expiresAt, createdAt };
+    });
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]?.seq) : null };
   }
 
