@@ -33,7 +33,8 @@ describe('billing: plans, Stripe checkout, portal and webhooks', () => {
 
   beforeAll(async () => {
     peer = await new StripePeer().start();
-    t = await startTestApp({ env: { STRIPE_SECRET_KEY: 'sk_test_billing', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: peer.url } });
+    // No scheduler role: the tests run the allowance expiry themselves.
+    t = await startTestApp({ env: { STRIPE_SECRET_KEY: 'sk_test_billing', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: peer.url, PROCESS_ROLES: 'api,worker' } });
     ds = t.app.get(DataSource);
     credits = t.app.get(CreditsService);
     adminToken = await issueStaffToken(t.app, await ensureStaff(t.app, 'admin'));

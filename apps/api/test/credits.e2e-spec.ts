@@ -20,7 +20,8 @@ describe('credits: the append-only ledger', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { DATABASE_POOL_SIZE: '40' } });
+    // No scheduler role: the tests run the sweeper themselves, so the minutely one cannot race them.
+    t = await startTestApp({ env: { DATABASE_POOL_SIZE: '40', PROCESS_ROLES: 'api,worker' } });
     credits = t.app.get(CreditsService);
     ds = t.app.get(DataSource);
   });
