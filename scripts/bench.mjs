@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { benchConsent } from './bench/consent.mjs';
 import { benchRetention } from './bench/retention.mjs';
+import { benchCredits } from './bench/credits.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -195,6 +196,12 @@ async function main() {
       await benchAudit(auditApp);
     } finally {
       await auditApp.close();
+    }
+    const creditsApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+    try {
+      await benchCredits({ app: creditsApp, dist, record, concurrently });
+    } finally {
+      await creditsApp.close();
     }
   } finally {
     await server?.stop();

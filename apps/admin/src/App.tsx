@@ -15,6 +15,10 @@ import { ConsoleLayout } from './layout/ConsoleLayout';
 import { noticeCampaigns } from './notice-campaigns';
 import { notifications } from './notifications';
 import { policyVersions } from './policy-versions';
+import { plans } from './plans';
+import { creditEntries } from './credit-entries';
+import { stripeEvents } from './stripe-events';
+import { subscriptions } from './subscriptions';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -52,6 +56,10 @@ export const App = () => (
       <Resource {...policyVersions} />
       <Resource {...subprocessors} />
       <Resource {...noticeCampaigns} />
+      <Resource {...plans} />
+      <Resource {...subscriptions} />
+      <Resource {...creditEntries} />
+      <Resource {...stripeEvents} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

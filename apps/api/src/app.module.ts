@@ -4,8 +4,10 @@ import type { DestinationStream } from 'pino';
 import { ListPageInterceptor } from './admin-query/list-page';
 import { AuditModule } from './audit/audit.module';
 import { ConsentModule } from './consent/consent.module';
+import { BillingModule } from './billing/billing.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
@@ -48,6 +50,8 @@ export class AppModule {
         StorageModule,
         ConsentModule,
         PolicyModule,
+        CreditsModule,
+        BillingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -4,6 +4,7 @@ import { UserConsentSection } from '../consents/UserConsentSection';
 import { LegalHoldsSection } from '../legal-holds';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
+import { UserBillingSection } from './UserBillingSection';
 import { UserStatusChip } from './UserStatusChip';
 
 const UserShowActions = () => (
@@ -42,6 +43,7 @@ const UserDetail = () => {
       <LegalHoldsSection />
       <AccessLogSection />
       <UserConsentSection />
+      <UserBillingSection />
     </Box>
   );
 };

@@ -5,6 +5,8 @@ import { CONSENT_ERROR_CODES } from '../consent/consent.exception';
 import { DATA_KEYS_ERROR_CODES } from '../data-keys/data-keys.exception';
 import { LEGAL_HOLDS_ERROR_CODES } from '../legal-holds/legal-holds.exception';
 import { RETENTION_ERROR_CODES } from '../retention/retention.exception';
+import { BILLING_ERROR_CODES } from '../billing/billing.exception';
+import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -22,6 +24,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   dataKeys: DATA_KEYS_ERROR_CODES,
   legalHolds: LEGAL_HOLDS_ERROR_CODES,
   retention: RETENTION_ERROR_CODES,
+  credits: CREDITS_ERROR_CODES,
+  billing: BILLING_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */
