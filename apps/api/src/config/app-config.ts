@@ -60,6 +60,8 @@ export interface AppConfig {
     key: string | undefined;
     keyFile: string;
   };
+  /** Support desk: business hours of the SLA clocks, auto-close after solved, round-robin assignment. */
+  support: { businessHours: string; autoCloseDays: number; roundRobin: boolean };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -272,6 +274,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: readTrustProxy(r),
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
+    support: readSupport(r),
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;
@@ -306,4 +309,13 @@ function readTrustProxy(r: Reader): AppConfig['trustProxy'] {
     return false;
   }
   return entries;
+}
+
+/** SUPPORT_BUSINESS_HOURS (checked by the support rules' parser), SUPPORT_AUTO_CLOSE_DAYS, SUPPORT_ROUND_ROBIN. */
+function readSupport(r: Reader): AppConfig['support'] {
+  const businessHours = r.string('SUPPORT_BUSINESS_HOURS', 'Mon-Fri 09:00-17:00');
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/.test(businessHours)) {
+    r.problems.push(`SUPPORT_BUSINESS_HOURS must look like "Mon-Fri 09:00-17:00" (UTC; got "${businessHours}").`);
+  }
+  return { businessHours, autoCloseDays: r.int('SUPPORT_AUTO_CLOSE_DAYS', 7, 1, 365), roundRobin: r.bool('SUPPORT_ROUND_ROBIN', false) };
 }
