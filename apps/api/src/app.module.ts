@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
+import { SupportModule } from './support/support.module';
 
 export interface AppModuleOptions {
   /** Where logs go; stdout when absent (tests pass a stream to inspect them). */
@@ -38,6 +39,7 @@ export class AppModule {
         NotificationsModule,
         SeedModule,
         StorageModule,
+        SupportModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

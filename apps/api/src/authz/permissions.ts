@@ -29,6 +29,7 @@ export const SUBJECTS = [
   'DrpAgent',
   'Report',
   'SystemStatus',
+  'TicketMacro',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -81,6 +82,10 @@ function adminRules(self: string): PermissionRule[] {
     allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
+    // Support: admins see every ticket (security reports included), work them and manage canned replies.
+    allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),
+    allow(['read', 'create'], 'TicketMessage'),
+    allow('manage', 'TicketMacro'),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
     forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
@@ -96,6 +101,7 @@ function supportRules(): PermissionRule[] {
     allow(['read', 'create'], 'TicketMessage'),
     forbid(['read', 'update', 'assign', 'reply', 'note'], 'Ticket', 'Security reports are visible to admins and privacy officers only.', { category: 'security_report' }),
     allow('read', 'SystemStatus'),
+    allow('read', 'TicketMacro'),
   ];
 }
 

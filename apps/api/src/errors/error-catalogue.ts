@@ -4,6 +4,7 @@ import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
+import { SUPPORT_ERROR_CODES } from '../support/support.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
 export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -12,6 +13,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   storage: STORAGE_ERROR_CODES,
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
+  support: SUPPORT_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import type { ListQuery, ListQueryRules } from '../admin-query/list-query';
@@ -9,6 +10,7 @@ import { ColumnMap, accessibleSql } from '../authz/casl-sql';
 import { ValidationFailedException } from '../errors/domain.exception';
 import type { StaffPrincipal } from '../identity/auth.decorators';
 import { NotificationsService } from '../notifications/notifications.service';
+import { StorageService } from '../storage/storage.service';
 import { SupportClock } from './support-clock.service';
 import { SupportExtensions } from './support-extensions';
 import { SupportException, TicketClosedException, TicketCollisionException, TicketNotFoundException } from './support.exception';
@@ -72,6 +74,7 @@ export class TicketsAdminService {
     private readonly extensions: SupportExtensions,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly storage: StorageService,
   ) {}
 
   async list(q: ListQuery, ability: AppAbility): Promise<ListPage<StaffTicketView>> {
@@ -364,14 +367,15 @@ export class TicketsAdminService {
     });
   }
 
-  /** Staff download of an attachment: checks the ticket is visible; recorded as ticket.attachment_read. */
-  async attachment(id: string, attachmentId: string, ability: AppAbility, staff: StaffPrincipal): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
+  /** Staff download of an attachment (as a download, never inline): checks the ticket is visible; recorded as ticket.attachment_read. */
+  async sendAttachment(id: string, attachmentId: string, ability: AppAbility, staff: StaffPrincipal, req: Request, res: Response): Promise<void> {
+    const a = await this.dataSource.transaction(async (manager) => {
       await this.visible(id, ability, manager);
-      const a = await this.tickets.attachmentOf(id, attachmentId);
+      const row = await this.tickets.attachmentOf(id, attachmentId);
       await this.audit.record({ action: 'ticket.attachment_read', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { attachmentId } }, manager);
-      return a.storageKey;
+      return row;
     });
+    await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
   }
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
 import { SupportClock } from './support-clock.service';
 import { SupportException, TicketClosedException, TicketNotFoundException } from './support.exception';
 import {
+  AttachmentType,
   GuestCategory,
   MAX_ATTACHMENT_BYTES,
   TicketCategory,
@@ -17,17 +19,16 @@ import {
   statusAfterUserMessage,
 } from './support-rules';
 import { SupportExtensions } from './support-extensions';
+import type { UploadedAttachment } from './attachment-upload';
 import {
   ATTACHMENT_COLUMNS,
   AttachmentRow,
-  AttachmentView,
   MESSAGE_COLUMNS,
   MessageKind,
   MessageRow,
   TICKET_COLUMNS,
   TicketRow,
   UserTicketView,
-  attachmentView,
   userTicketView,
 } from './ticket-view';
 
@@ -137,14 +138,24 @@ export class TicketsService {
 
   // ------------------------------------------------------------------ end users
 
-  async createForUser(userId: string, dto: { subject: string; body: string; category: TicketCategory; jobIds?: string[] }): Promise<UserTicketView> {
-    const ticket = await this.dataSource.transaction(async (manager) => {
+  async createForUser(
+    userId: string,
+    dto: { subject: string; body: string; category: TicketCategory; jobIds?: string[] },
+    files: readonly UploadedAttachment[] = [],
+  ): Promise<UserTicketView> {
+    const judged = this.judgeUploads(files);
+    const ticket = await this.storeWith(judged, async (manager) => {
       const t = await this.create({ userId, requesterEmail: null, channel: 'api', subject: dto.subject, body: dto.body, category: dto.category, jobIds: dto.jobIds ?? [] }, manager);
       await this.audit.record(
-        { action: 'ticket.create', actor: { type: 'user', id: userId }, subject: { type: 'ticket', id: t.id }, details: { category: t.category, priority: t.priority } },
+        {
+          action: 'ticket.create',
+          actor: { type: 'user', id: userId },
+          subject: { type: 'ticket', id: t.id },
+          details: { category: t.category, priority: t.priority, attachments: judged.length },
+        },
         manager,
       );
-      return t;
+      return { ticketId: t.id, messageId: t.lastMessageId, userId, result: t };
     });
     this.logger.log({ ticketId: ticket.id, category: ticket.category }, 'ticket opened');
     return this.getForUser(userId, ticket.id);
@@ -164,20 +175,27 @@ export class TicketsService {
     return userTicketView(t, messages, attachments);
   }
 
-  /** A user's message: reopens pending or solved tickets; closed ones refuse it; other users' tickets are 404. */
-  async postUserMessage(userId: string, id: string, body: string): Promise<UserTicketView> {
-    await this.dataSource.transaction(async (manager) => {
+  /** A user's message (with optional attachments): reopens pending or solved tickets; closed ones refuse it; other users' tickets are 404. */
+  async postUserMessage(userId: string, id: string, body: string, files: readonly UploadedAttachment[] = []): Promise<UserTicketView> {
+    const judged = this.judgeUploads(files);
+    await this.storeWith(judged, async (manager) => {
       const t = await this.row(id, manager, true);
       if (!t || t.userId !== userId) throw new TicketNotFoundException();
       const verdict = statusAfterUserMessage(t.status);
       if (!verdict.ok) throw new TicketClosedException(verdict.message);
-      await this.addMessage(manager, { ticketId: id, kind: 'user_message', authorType: 'user', authorUserId: userId, body });
+      const messageId = await this.addMessage(manager, { ticketId: id, kind: 'user_message', authorType: 'user', authorUserId: userId, body });
       if (verdict.to !== t.status) await this.applyStatus(t, verdict.to, manager);
       await manager.query(`UPDATE support_tickets SET last_user_reply_at = now() WHERE id = $1`, [id]);
       await this.audit.record(
-        { action: 'ticket.user_message', actor: { type: 'user', id: userId }, subject: { type: 'ticket', id }, details: { before: { status: t.status }, after: { status: verdict.to } } },
+        {
+          action: 'ticket.user_message',
+          actor: { type: 'user', id: userId },
+          subject: { type: 'ticket', id },
+          details: { messageId, attachments: judged.length, before: { status: t.status }, after: { status: verdict.to } },
+        },
         manager,
       );
+      return { ticketId: id, messageId, userId, result: undefined };
     });
     return this.getForUser(userId, id);
   }
@@ -210,43 +228,54 @@ export class TicketsService {
 
   // ------------------------------------------------------------------ attachments
 
-  /** Stores an upload on the user's own ticket after checking its size and bytes; returns its metadata. */
-  async attachForUser(userId: string, ticketId: string, upload: { fileName?: string; contentType?: string; bytes: Buffer }): Promise<AttachmentView> {
-    const verdict = judgeAttachment(upload.contentType, upload.bytes);
-    const t = await this.row(ticketId, this.dataSource.manager);
-    if (!t || t.userId !== userId) throw new TicketNotFoundException();
-    if (t.status === 'closed') throw new TicketClosedException('This ticket is closed and takes no more attachments. Open a new ticket, and mention this one.');
-    if (!verdict.ok) throw new SupportException(verdict.code, verdict.code === 'ATTACHMENT_TOO_LARGE' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNSUPPORTED_MEDIA_TYPE, verdict.message);
-    const id = randomUUID();
-    const key = `support/tickets/${ticketId}/${id}`;
-    const stored = await this.storage.put(key, upload.bytes, { contentType: verdict.type, maxBytes: MAX_ATTACHMENT_BYTES });
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        const locked = await this.row(ticketId, manager, true);
-        if (!locked || locked.status === 'closed') throw new TicketClosedException('This ticket is closed and takes no more attachments.');
-        await manager.query(
-          `INSERT INTO support_ticket_attachments (id, ticket_id, message_id, uploaded_by_user_id, file_name, content_type, size_bytes, sha256, storage_key)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-          [id, ticketId, locked.lastMessageId, userId, safeFileName(upload.fileName, verdict.type), verdict.type, stored.size, stored.sha256, key],
-        );
-        await this.audit.record(
-          { action: 'ticket.attachment', actor: { type: 'user', id: userId }, subject: { type: 'ticket', id: ticketId }, details: { attachmentId: id, contentType: verdict.type, size: stored.size, sha256: stored.sha256 } },
-          manager,
-        );
-      });
-    } catch (err) {
-      await this.storage.delete(key);
-      throw err;
-    }
-    const [row] = (await this.dataSource.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.id = $1`, [id])) as AttachmentRow[];
-    return attachmentView(row as AttachmentRow);
+  /** Judges every upload before anything is stored, so that one bad file changes nothing. */
+  judgeUploads(files: readonly UploadedAttachment[]): Array<{ file: UploadedAttachment; type: AttachmentType }> {
+    return files.map((file) => {
+      const verdict = judgeAttachment(file.mimetype, file.buffer);
+      if (!verdict.ok) throw new SupportException(verdict.code, verdict.code === 'ATTACHMENT_TOO_LARGE' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNSUPPORTED_MEDIA_TYPE, verdict.message);
+      return { file, type: verdict.type };
+    });
   }
 
-  /** The attachment's storage key, for the user who owns the ticket. */
-  async attachmentForUser(userId: string, ticketId: string, attachmentId: string): Promise<AttachmentRow> {
+  /**
+   * Stores judged uploads, then runs `work` and records the attachments in that same transaction;
+   * the objects are removed again when the transaction fails.
+   */
+  private async storeWith<T>(
+    judged: Array<{ file: UploadedAttachment; type: AttachmentType }>,
+    work: (manager: EntityManager) => Promise<{ ticketId: string; messageId: string | null; userId: string | null; result: T }>,
+  ): Promise<T> {
+    const stored: Array<{ id: string; key: string; size: number; sha256: string; type: AttachmentType; name: string }> = [];
+    try {
+      for (const { file, type } of judged) {
+        const id = randomUUID();
+        const key = `support/attachments/${id}`;
+        const object = await this.storage.put(key, file.buffer, { contentType: type, maxBytes: MAX_ATTACHMENT_BYTES });
+        stored.push({ id, key, size: object.size, sha256: object.sha256, type, name: safeFileName(file.originalname, type) });
+      }
+      return await this.dataSource.transaction(async (manager) => {
+        const { ticketId, messageId, userId, result } = await work(manager);
+        for (const a of stored) {
+          await manager.query(
+            `INSERT INTO support_ticket_attachments (id, ticket_id, message_id, uploaded_by_user_id, file_name, content_type, size_bytes, sha256, storage_key)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+            [a.id, ticketId, messageId, userId, a.name, a.type, a.size, a.sha256, a.key],
+          );
+        }
+        return result;
+      });
+    } catch (err) {
+      for (const a of stored) await this.storage.delete(a.key);
+      throw err;
+    }
+  }
+
+  /** Sends an attachment of the user's own ticket (as a download, never inline). */
+  async sendAttachmentToUser(userId: string, ticketId: string, attachmentId: string, req: Request, res: Response): Promise<void> {
     const t = await this.row(ticketId, this.dataSource.manager);
     if (!t || t.userId !== userId) throw new TicketNotFoundException();
-    return this.attachmentOf(ticketId, attachmentId);
+    const a = await this.attachmentOf(ticketId, attachmentId);
+    await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
   }
 
   async attachmentOf(ticketId: string, attachmentId: string): Promise<AttachmentRow> {
