@@ -2,6 +2,7 @@ import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { HashRouter, Route } from 'react-router-dom';
 import { auditLog } from './audit-log';
 import { LoginPage } from './account/LoginPage';
+import { macros } from './macros';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
@@ -11,6 +12,7 @@ import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
 import { staff } from './staff';
+import { tickets } from './tickets';
 import { users } from './users';
 
 // react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
@@ -30,6 +32,8 @@ export const App = () => (
       disableTelemetry
     >
       {/* Menu entries, pages and buttons follow authProvider.canAccess (the CASL rules from sign-in). */}
+      <Resource {...tickets} />
+      <Resource {...macros} />
       <Resource {...users} />
       <Resource {...staff} />
       <Resource {...notifications} />

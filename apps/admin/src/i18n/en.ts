@@ -1,5 +1,6 @@
 import englishMessages from 'ra-language-english';
 import { mergeTranslations, type TranslationMessages } from 'react-admin';
+import { ticketMessages } from '../tickets/ticketMessages';
 
 /** The stock English pack, with the console's own labels under `soar2` and per resource. */
 export const englishConsoleMessages: TranslationMessages = mergeTranslations(englishMessages, {
@@ -179,4 +180,4 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
       },
     },
   },
-});
+}, ticketMessages);

@@ -30,6 +30,8 @@ export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
   notifications: 'Notification',
   'stripe-events': 'StripeEvent',
   'drp-agents': 'DrpAgent',
+  'ticket-macros': 'TicketMacro',
+  reports: 'Report',
 };
 
 /** react-admin's actions → the API's actions; verbs the API defines (retry, verify, …) pass through. */

@@ -57,6 +57,13 @@ export class TicketsAdminController {
     return this.reports.csv(query);
   }
 
+  @Get('assignees')
+  @Authorize('assign', 'Ticket')
+  @ApiOperation({ summary: 'Staff a ticket can be assigned to: active support agents and admins (id, name, role), for the assign picker.' })
+  assignees(): Promise<Array<{ id: string; displayName: string; role: string }>> {
+    return this.tickets.assignees();
+  }
+
   @Get(':id')
   @Authorize('read', 'Ticket')
   @ApiOperation({ summary: 'One ticket with the conversation (notes included), attachments, SLA, the user’s account state, credits and recent jobs; recorded as ticket.read.' })

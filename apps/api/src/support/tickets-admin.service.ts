@@ -135,6 +135,14 @@ export class TicketsAdminService {
     return new ListPage('tickets', rows.map((t) => staffTicketView(t, ctx)), q.skip, total);
   }
 
+  /** Active support agents and admins, by name. */
+  async assignees(): Promise<Array<{ id: string; displayName: string; role: string }>> {
+    return (await this.dataSource.query(
+      `SELECT id, display_name AS "displayName", role FROM staff WHERE status = 'active' AND role = ANY($1) ORDER BY display_name, id`,
+      [ASSIGNABLE_ROLES],
+    )) as Array<{ id: string; displayName: string; role: string }>;
+  }
+
   /** A ticket the caller may see, or 404 (a security report is "not found" to support agents, not forbidden). */
   private async visible(id: string, ability: AppAbility, manager: EntityManager, lock = false): Promise<TicketRow> {
     const t = await this.tickets.row(id, manager, lock);
