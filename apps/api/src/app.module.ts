@@ -3,8 +3,10 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ListPageInterceptor } from './admin-query/list-page';
 import { AuditModule } from './audit/audit.module';
+import { BillingModule } from './billing/billing.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
@@ -39,6 +41,8 @@ export class AppModule {
         NotificationsModule,
         SeedModule,
         StorageModule,
+        CreditsModule,
+        BillingModule,
         SupportModule,
       ],
       providers: [

@@ -82,6 +82,9 @@ function adminRules(self: string): PermissionRule[] {
     allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
+    // Credits: any adjustment (no per-adjustment limit), and `update` sets the support agents' limit.
+    allow(['read', 'create', 'update'], 'CreditEntry'),
+    allow('retry', 'StripeEvent'),
     // Support: admins see every ticket (security reports included), work them and manage canned replies.
     allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),
     allow(['read', 'create'], 'TicketMessage'),
@@ -132,6 +135,8 @@ function endUserRules(self: string): PermissionRule[] {
     allow('create', 'Generation'),
     allow('read', 'CreditEntry', { userId: self }),
     allow('read', ['Plan', 'PolicyVersion']),
+    // Checkout and the Customer Portal act on the caller's own subscription only.
+    allow(['read', 'create'], 'Subscription', { userId: self }),
     allow(['read', 'create'], 'Ticket', { userId: self }),
     allow('create', 'TicketMessage', { userId: self }),
     allow(['read', 'create', 'delete'], 'PrivacyRequest', { userId: self }),

@@ -35,7 +35,18 @@ export interface AppConfig {
   /** Email outbox delivery (notifications worker). */
   outbox: { pollMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; sendingTimeoutMs: number };
   provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** STRIPE_API_BASE: where the SDK sends requests (tests point it at a loopback peer); Stripe's own API when absent. */
+    apiBase: { protocol: 'http' | 'https'; host: string; port: number } | undefined;
+    /** Where Checkout and the Customer Portal send the user back. */
+    successUrl: string;
+    cancelUrl: string;
+    portalReturnUrl: string;
+  };
+  /** The credit ledger: the sweeper releases holds open longer than this. */
+  credits: { holdMaxAgeMinutes: number };
   bootstrapAdmin: { email: string; password: string } | undefined;
   seedDemo: boolean;
   adminDistDir: string;
@@ -264,7 +275,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     outbox,
     provider: { openaiApiKey: r.raw('OPENAI_API_KEY'), openaiBaseUrl },
-    stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret },
+    stripe: {
+      secretKey: stripeSecretKey,
+      webhookSecret: stripeWebhookSecret,
+      apiBase: readStripeApiBase(r),
+      successUrl: r.url('STRIPE_SUCCESS_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing/success`,
+      cancelUrl: r.url('STRIPE_CANCEL_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing/cancel`,
+      portalReturnUrl: r.url('STRIPE_PORTAL_RETURN_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing`,
+    },
+    credits: { holdMaxAgeMinutes: r.int('CREDIT_HOLD_MAX_AGE_MINUTES', 180, 1, 7 * 24 * 60) },
     bootstrapAdmin,
     seedDemo,
     adminDistDir: path.resolve(root, r.string('ADMIN_DIST_DIR', path.join('apps', 'admin', 'dist'))),
@@ -278,6 +297,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;
+}
+
+/** STRIPE_API_BASE, e.g. http://127.0.0.1:12111: the Stripe SDK's protocol, host and port. */
+function readStripeApiBase(r: Reader): AppConfig['stripe']['apiBase'] {
+  const v = r.url('STRIPE_API_BASE', ['http:', 'https:']);
+  if (v === undefined) return undefined;
+  const u = new URL(v);
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { protocol, host: u.hostname, port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443 };
 }
 
 const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
