@@ -86,7 +86,7 @@ describe('console: support tickets', () => {
       expect(await body.textContent()).toBe(HOSTILE);
       expect(await body.locator('img, script, b').count()).toBe(0);
       expect(await page.getByTestId('ticket-subject').textContent()).toContain('<script>alert("subject")</script>');
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(dialogs).toEqual([]);
     });
   });

@@ -325,7 +325,23 @@ describe('support desk (/v1/tickets, /admin/tickets, /admin/ticket-macros)', () 
       expect(res.body.code).toBe('PRIVACY_CONVERSION_UNAVAILABLE');
       const other = await openTicket(alice);
       expect((await admin('admin').post(`/admin/tickets/${other.id}/convert-to-privacy-request`).expect(409)).body.code).toBe('PRIVACY_CONVERSION_NOT_ALLOWED');
-      expect((await admin('agent').post(`/admin/tickets/${privacy.id}/adjust-credits`).send({ amount: 5, reason: 'goodwill' }).expect(501)).body.code).toBe('CREDITS_UNAVAILABLE');
+    });
+
+    it('show the user’s credits and adjust them through the ledger, within the support agents’ limit, once per request id', async () => {
+      const ticket = await openTicket(bob, { category: 'billing', subject: 'Charged twice' });
+      const before = ((await admin('agent').get(`/admin/tickets/${ticket.id}`).expect(200)).body as { credits: { available: number } }).credits;
+      expect(before).toEqual({ balance: 0, held: 0, available: 0 });
+      const requestId = '5d0c7a9e-8c43-4d5e-9a3b-6f1e2d3c4b5a';
+      const adjusted = await admin('agent').post(`/admin/tickets/${ticket.id}/adjust-credits`).send({ amount: 25, reason: 'Double charge goodwill', requestId }).expect(200);
+      expect((adjusted.body as { credits: unknown }).credits).toEqual({ balance: 25, held: 0, available: 25 });
+      await admin('agent').post(`/admin/tickets/${ticket.id}/adjust-credits`).send({ amount: 25, reason: 'Double charge goodwill', requestId }).expect(200);
+      const entries = (await ds.query(`SELECT amount, reference_type AS "type", reference_id AS "ref" FROM credit_entries WHERE user_id = $1`, [bob.id])) as Array<{ amount: number; type: string; ref: string }>;
+      expect(entries).toEqual([{ amount: 25, type: 'support_ticket', ref: `${ticket.id}/${requestId}` }]);
+      const over = await admin('agent').post(`/admin/tickets/${ticket.id}/adjust-credits`).send({ amount: 5000, reason: 'Too generous', requestId: '0b7e2f0a-1c2d-4e3f-8a9b-0c1d2e3f4a5b' }).expect(403);
+      expect(over.body.code).toBe('ADJUSTMENT_LIMIT_EXCEEDED');
+      await admin('privacy').post(`/admin/tickets/${ticket.id}/adjust-credits`).send({ amount: 1, reason: 'nope', requestId: '1b7e2f0a-1c2d-4e3f-8a9b-0c1d2e3f4a5b' }).expect(403);
+      const bad = await admin('agent').post(`/admin/tickets/${ticket.id}/adjust-credits`).send({ amount: 1.5, reason: 'x' }).expect(422);
+      expect(Object.keys(bad.body.errors as object).sort()).toEqual(['amount', 'reason', 'requestId']);
     });
 
     it('report volume, response times and breach rates, as JSON and CSV, to roles that read reports', async () => {

@@ -234,12 +234,15 @@ const AdjustCredits = ({ ticket }: { ticket: Ticket }) => {
   const refresh = useRefresh();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
+  // One id per intended adjustment: a retry of the same click is applied once by the ledger.
+  const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   const submit = async () => {
-    const r = await callApi('POST', `/admin/tickets/${ticket.id}/adjust-credits`, { amount: Number(amount), reason });
+    const r = await callApi('POST', `/admin/tickets/${ticket.id}/adjust-credits`, { amount: Number(amount), reason, requestId });
     if (r.ok) {
       notify('soar2.tickets.adjusted', { type: 'success' });
       setAmount('');
       setReason('');
+      setRequestId(crypto.randomUUID());
       refresh();
     } else notify(r.fieldErrors?.amount ?? r.fieldErrors?.reason ?? r.message, { type: 'error' });
   };

@@ -25,7 +25,6 @@ export interface CreditsSummary {
   balance: number;
   held: number;
   available: number;
-  [key: string]: unknown;
 }
 
 export interface CreditAdjustment {
@@ -33,7 +32,8 @@ export interface CreditAdjustment {
   amount: number;
   actor: { type: 'staff'; id: string; role: string };
   reason: string;
-  referenceType: 'ticket';
+  /** `support_ticket`, with `<ticketId>/<requestId>` as the id: traceable to the ticket, and a retried click is applied once. */
+  referenceType: 'support_ticket';
   referenceId: string;
 }
 

@@ -1,6 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { CreditsModule } from '../credits/credits.module';
+import { CreditsService } from '../credits/credits.service';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
@@ -25,7 +27,7 @@ import { TicketsService } from './tickets.service';
  * through SupportExtensions (exported) from their own modules.
  */
 @Module({
-  imports: [IdentityModule, NotificationsModule, AuditModule, StorageModule],
+  imports: [IdentityModule, NotificationsModule, AuditModule, StorageModule, CreditsModule],
   controllers: [TicketsController, TicketsAdminController, MacrosAdminController],
   providers: [SupportClock, SupportExtensions, TicketsService, TicketsAdminService, GuestTicketsService, SupportReportsService, MacrosService, SupportSchedule],
   exports: [SupportExtensions, TicketsService],
@@ -35,9 +37,16 @@ export class SupportModule implements OnModuleInit {
     private readonly registry: PersonalDataRegistry,
     private readonly dataSource: DataSource,
     private readonly storage: StorageService,
+    private readonly extensions: SupportExtensions,
+    private readonly credits: CreditsService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(supportPersonalDataSource(this.dataSource, this.storage));
+    // The ticket's credits panel and "adjust credits" go through the ledger (its limits for support agents apply).
+    this.extensions.registerCreditsGateway({
+      summary: (userId) => this.credits.summary(userId),
+      adjust: (adjustment) => this.credits.adjust(adjustment),
+    });
   }
 }

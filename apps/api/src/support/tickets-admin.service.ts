@@ -337,7 +337,7 @@ export class TicketsAdminService {
   }
 
   /** Adjusts the ticket owner's credits through billing (its limits apply), referencing the ticket. */
-  async adjustCredits(id: string, dto: { amount: number; reason: string }, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
+  async adjustCredits(id: string, dto: { amount: number; reason: string; requestId: string }, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
     const gateway = this.extensions.creditsGateway;
     const t = await this.visible(id, ability, this.dataSource.manager);
     if (!ability.can('create', record('CreditEntry', { kind: 'adjustment', userId: t.userId }))) {
@@ -346,7 +346,7 @@ export class TicketsAdminService {
     if (!gateway) throw new SupportException('CREDITS_UNAVAILABLE', HttpStatus.NOT_IMPLEMENTED);
     if (!t.userId) throw new ValidationFailedException({ amount: 'This ticket has no user account to credit.' });
     if (dto.amount === 0) throw new ValidationFailedException({ amount: 'amount must not be 0' });
-    await gateway.adjust({ userId: t.userId, amount: dto.amount, actor: actorOf(staff), reason: dto.reason, referenceType: 'ticket', referenceId: id });
+    await gateway.adjust({ userId: t.userId, amount: dto.amount, actor: actorOf(staff), reason: dto.reason, referenceType: 'support_ticket', referenceId: `${id}/${dto.requestId}` });
     return this.get(id, ability, staff);
   }
 

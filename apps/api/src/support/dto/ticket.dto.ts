@@ -131,6 +131,10 @@ export class AdjustCreditsDto {
   @IsString()
   @Length(3, 500, { message: 'reason must be 3 to 500 characters long' })
   reason!: string;
+
+  @ApiProperty({ description: 'A fresh UUID per adjustment the agent means: sending the same one again applies it once.' })
+  @IsUUID('all', { message: 'requestId must be a UUID chosen by the client for this adjustment' })
+  requestId!: string;
 }
 
 export class MacroDto {
