@@ -260,6 +260,8 @@ describe('support desk (/v1/tickets, /admin/tickets, /admin/ticket-macros)', () 
       await ds.query(`UPDATE support_tickets SET solved_at = now() - interval '8 days' WHERE id = $1`, [solved.id]);
       expect(await t.app.get(SupportSchedule).autoClose()).toBe(1);
       expect((await counts(solved.id)).status).toBe('closed');
+      const [entry] = (await ds.query(`SELECT actor_type AS "actorType", details FROM audit_log WHERE action = 'ticket.auto_close' AND subject_id = $1`, [solved.id])) as Array<Record<string, unknown>>;
+      expect(entry).toMatchObject({ actorType: 'system', details: { before: { status: 'solved' }, after: { status: 'closed' } } });
     });
   });
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { GuestTicketsService } from './guest-tickets.service';
 import { SupportClock } from './support-clock.service';
@@ -21,6 +22,7 @@ export class SupportSchedule implements OnModuleInit {
     private readonly runner: ScheduledTaskRunner,
     private readonly clock: SupportClock,
     private readonly guests: GuestTicketsService,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -46,17 +48,26 @@ export class SupportSchedule implements OnModuleInit {
     return row?.n ?? 0;
   }
 
-  /** Closes tickets solved more than SUPPORT_AUTO_CLOSE_DAYS ago; returns how many. */
+  /** Closes tickets solved more than SUPPORT_AUTO_CLOSE_DAYS ago, each recorded as ticket.auto_close; returns how many. */
   async autoClose(): Promise<number> {
-    const [row] = (await this.dataSource.query(
-      `WITH closed AS (
-         UPDATE support_tickets SET status = 'closed', closed_at = now(), updated_at = now()
-          WHERE status = 'solved' AND solved_at < now() - make_interval(days => $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM closed`,
-      [this.clock.config.support.autoCloseDays],
-    )) as Array<{ n: number }>;
-    const n = row?.n ?? 0;
-    if (n > 0) this.logger.log({ closed: n }, 'closed solved tickets');
-    return n;
+    const ids = await this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `WITH closed AS (
+           UPDATE support_tickets SET status = 'closed', closed_at = now(), updated_at = now()
+            WHERE id IN (SELECT id FROM support_tickets WHERE status = 'solved' AND solved_at < now() - make_interval(days => $1) ORDER BY solved_at LIMIT 500 FOR UPDATE SKIP LOCKED)
+           RETURNING id)
+         SELECT id FROM closed`,
+        [this.clock.config.support.autoCloseDays],
+      )) as Array<{ id: string }>;
+      for (const { id } of rows) {
+        await this.audit.record(
+          { action: 'ticket.auto_close', actor: { type: 'system', id: SUPPORT_AUTO_CLOSE_TASK }, subject: { type: 'ticket', id }, details: { before: { status: 'solved' }, after: { status: 'closed' }, afterDays: this.clock.config.support.autoCloseDays } },
+          manager,
+        );
+      }
+      return rows.map((r) => r.id);
+    });
+    if (ids.length > 0) this.logger.log({ closed: ids.length }, 'closed solved tickets');
+    return ids.length;
   }
 }
