@@ -30,8 +30,9 @@ export class CreateTicketDto {
   @IsIn(TICKET_CATEGORIES, { message: `category must be one of ${TICKET_CATEGORIES.join(', ')}` })
   category!: (typeof TICKET_CATEGORIES)[number];
 
-  @ApiPropertyOptional({ type: [String], description: 'Ids of the caller’s own generation jobs this is about (at most 10).' })
+  @ApiPropertyOptional({ type: [String], description: 'Ids of the caller’s own generation jobs this is about (at most 10). In multipart forms: repeat the field or separate ids with commas.' })
   @IsOptional()
+  @Transform(({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
   @IsArray({ message: 'jobIds must be a list of job ids' })
   @ArrayMaxSize(10, { message: 'jobIds holds at most 10 job ids' })
   @IsUUID('all', { each: true, message: 'each of jobIds must be a job id (a UUID)' })
