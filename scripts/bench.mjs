@@ -7,6 +7,7 @@ import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchSupport } from './bench/support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -183,6 +184,7 @@ async function main() {
     const token = (await (await fetch(`${base}/admin/auth/login`, loginInit())).json()).token;
     const list = await load(`${base}/admin/staff?range=[0,24]`, () => ({ headers: { authorization: `Bearer ${token}` } }), 3000, 32);
     record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
+    await benchSupport({ app, base, adminToken: token, dist, record, load });
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
     await app.close();
     // A pool as large as the number of writers, so that they contend for the chain, not for connections.
