@@ -326,6 +326,9 @@ describe('support desk (/v1/tickets, /admin/tickets, /admin/ticket-macros)', () 
       expect(res.body.code).toBe('PRIVACY_CONVERSION_UNAVAILABLE');
       const other = await openTicket(alice);
       expect((await admin('admin').post(`/admin/tickets/${other.id}/convert-to-privacy-request`).expect(409)).body.code).toBe('PRIVACY_CONVERSION_NOT_ALLOWED');
+      const notLinked = await admin('agent').post(`/admin/tickets/${other.id}/refund-job`).send({ jobId: '7b1e8a4e-5f0b-4f57-9d53-1f6bb7c9b8a1', reason: 'Failed render' }).expect(422);
+      expect(notLinked.body.code).toBe('JOB_NOT_LINKED');
+      await admin('auditor').post(`/admin/tickets/${other.id}/refund-job`).send({ jobId: '7b1e8a4e-5f0b-4f57-9d53-1f6bb7c9b8a1', reason: 'Failed render' }).expect(403);
     });
 
     it('show the user’s credits and adjust them through the ledger, within the support agents’ limit, once per request id', async () => {

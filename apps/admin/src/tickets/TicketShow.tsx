@@ -228,6 +228,39 @@ const TicketControls = ({ ticket }: { ticket: Ticket }) => {
   );
 };
 
+/** Refunds one of the ticket's linked jobs (the generation module does the refund). */
+const RefundLinkedJob = ({ ticket }: { ticket: Ticket }) => {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [jobId, setJobId] = useState(ticket.linkedJobIds[0] ?? '');
+  const [reason, setReason] = useState('');
+  if (ticket.linkedJobIds.length === 0) return null;
+  const submit = async () => {
+    const r = await callApi('POST', `/admin/tickets/${ticket.id}/refund-job`, { jobId, reason });
+    if (r.ok) {
+      notify('soar2.tickets.refunded', { type: 'success' });
+      setReason('');
+      refresh();
+    } else notify(r.fieldErrors?.reason ?? r.message, { type: 'error' });
+  };
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+      <TextField select size="small" label={translate('soar2.tickets.linked_jobs')} value={jobId} onChange={(e) => setJobId(e.target.value)} sx={{ minWidth: 280 }}>
+        {ticket.linkedJobIds.map((id) => (
+          <MenuItem key={id} value={id}>
+            {id}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField size="small" label={translate('soar2.tickets.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <Button size="small" variant="outlined" disabled={!jobId || reason.trim().length < 3} onClick={submit}>
+        {translate('soar2.tickets.refund_job')}
+      </Button>
+    </Stack>
+  );
+};
+
 const AdjustCredits = ({ ticket }: { ticket: Ticket }) => {
   const translate = useTranslate();
   const notify = useNotify();
@@ -362,6 +395,7 @@ const TicketDetail = () => {
           ) : null}
         </Box>
         <TicketControls ticket={record} />
+        <RefundLinkedJob ticket={record} />
         <Divider />
         <Typography variant="h6">{translate('soar2.tickets.conversation')}</Typography>
         <Box>

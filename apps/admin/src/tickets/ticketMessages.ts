@@ -46,6 +46,8 @@ export const ticketMessages = {
       emailed: 'Emailed',
       attachments: 'Attachments',
       linked_jobs: 'Linked jobs',
+      refund_job: 'Refund job',
+      refunded: 'Job refunded',
       report: 'Support: last 30 days',
       report_volume: 'Tickets',
       report_breached: 'Breached',

@@ -19,6 +19,11 @@ export interface LinkedJobResolver {
   /** The subset of `jobIds` that are the user's own jobs. */
   ownedBy(userId: string, jobIds: readonly string[], manager: EntityManager): Promise<string[]>;
   recent(userId: string, limit: number): Promise<LinkedJobSummary[]>;
+  /**
+   * Refunds a job's captured credits the way the jobs console does (generation knows what was
+   * captured and refuses a second refund); the ticket is the reason's context. Returns what happened.
+   */
+  refund(input: { userId: string; jobId: string; ticketId: string; reason: string; actor: { type: 'staff'; id: string; role: string } }): Promise<{ refunded: number }>;
 }
 
 export interface CreditsSummary {

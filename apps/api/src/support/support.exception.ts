@@ -17,6 +17,8 @@ export const SUPPORT_ERROR_CODES = {
   MACRO_TITLE_TAKEN: 'Another canned reply already has this title.',
   PRIVACY_CONVERSION_UNAVAILABLE: 'Converting a ticket into a privacy request needs the privacy module, which is not installed in this build.',
   PRIVACY_CONVERSION_NOT_ALLOWED: 'Only tickets in category privacy that are not already linked to a privacy request can be converted.',
+  JOB_REFUND_UNAVAILABLE: 'Refunding a job from a ticket needs the generation module, which is not installed in this build.',
+  JOB_NOT_LINKED: 'Only a job linked to this ticket can be refunded from it.',
   CREDITS_UNAVAILABLE: 'The credit ledger is not installed in this build, so credits cannot be shown or adjusted from a ticket.',
 } as const;
 

@@ -15,7 +15,7 @@ import { parseListQuery } from '../admin-query/list-query';
 import type { AppAbility } from '../authz/ability';
 import { Authorize } from '../authz/authorize.decorator';
 import { CurrentAbility, CurrentStaff, StaffPrincipal } from '../identity/auth.decorators';
-import { AdjustCreditsDto, AssignTicketDto, StaffNoteDto, StaffReplyDto, TicketPriorityDto, TicketStatusDto } from './dto/ticket.dto';
+import { AdjustCreditsDto, AssignTicketDto, RefundJobDto, StaffNoteDto, StaffReplyDto, TicketPriorityDto, TicketStatusDto } from './dto/ticket.dto';
 import { SupportReport, SupportReportsService } from './support-reports.service';
 import { SUPPORT_ERROR_CODES } from './support.exception';
 import type { StaffTicketView } from './ticket-view';
@@ -120,6 +120,15 @@ export class TicketsAdminController {
   @ApiOperation({ summary: 'Adjusts the ticket owner’s credits through billing (its limits apply); 501 CREDITS_UNAVAILABLE until billing registers.' })
   adjustCredits(@Param('id', uuid) id: string, @Body() dto: AdjustCreditsDto, @CurrentAbility() ability: AppAbility, @CurrentStaff() staff: StaffPrincipal): Promise<StaffTicketView> {
     return this.tickets.adjustCredits(id, dto, ability, staff);
+  }
+
+  @Post(':id/refund-job')
+  @Authorize('refund', 'Generation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Refunds a job linked to the ticket through the generation module; 501 JOB_REFUND_UNAVAILABLE until generation registers its resolver.' })
+  @ApiUnprocessableEntityResponse({ description: `JOB_NOT_LINKED: ${SUPPORT_ERROR_CODES.JOB_NOT_LINKED}` })
+  refundJob(@Param('id', uuid) id: string, @Body() dto: RefundJobDto, @CurrentAbility() ability: AppAbility, @CurrentStaff() staff: StaffPrincipal): Promise<StaffTicketView> {
+    return this.tickets.refundJob(id, dto, ability, staff);
   }
 
   @Post(':id/convert-to-privacy-request')

@@ -350,6 +350,21 @@ export class TicketsAdminService {
     return this.get(id, ability, staff);
   }
 
+  /** Refunds a job linked to the ticket through the generation module (which owns the job's credits); audited as ticket.refund_job. */
+  async refundJob(id: string, dto: { jobId: string; reason: string }, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
+    const resolver = this.extensions.jobs;
+    const t = await this.visible(id, ability, this.dataSource.manager);
+    if (!ability.can('refund', record('Generation', { userId: t.userId }))) throw new SupportException('TICKET_NOT_FOUND', HttpStatus.FORBIDDEN, 'Your role may not refund jobs.');
+    if (!t.userId || !t.linkedJobIds.includes(dto.jobId)) throw new SupportException('JOB_NOT_LINKED', HttpStatus.UNPROCESSABLE_ENTITY);
+    if (!resolver) throw new SupportException('JOB_REFUND_UNAVAILABLE', HttpStatus.NOT_IMPLEMENTED);
+    const outcome = await resolver.refund({ userId: t.userId, jobId: dto.jobId, ticketId: id, reason: dto.reason, actor: actorOf(staff) });
+    await this.dataSource.transaction(async (manager) => {
+      await this.tickets.addMessage(manager, { ticketId: id, kind: 'system', authorType: 'system', body: `Job ${dto.jobId} refunded (${outcome.refunded} credits): ${dto.reason}` });
+      await this.audit.record({ action: 'ticket.refund_job', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { jobId: dto.jobId, refunded: outcome.refunded } }, manager);
+    });
+    return this.get(id, ability, staff);
+  }
+
   /** Hands a privacy ticket to the privacy module, which creates the request; the link is kept both ways. */
   async convertToPrivacyRequest(id: string, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
     const converter = this.extensions.privacyConverter;

@@ -138,6 +138,18 @@ export class AdjustCreditsDto {
   requestId!: string;
 }
 
+export class RefundJobDto {
+  @ApiProperty({ description: 'A job linked to the ticket.' })
+  @IsUUID('all', { message: 'jobId must be a job id (a UUID)' })
+  jobId!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @Length(3, 500, { message: 'reason must be 3 to 500 characters long' })
+  reason!: string;
+}
+
 export class MacroDto {
   @ApiProperty({ maxLength: 120 })
   @Transform(trim)
