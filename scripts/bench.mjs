@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { benchConsent } from './bench/consent.mjs';
 import { benchRetention } from './bench/retention.mjs';
 import { benchCredits } from './bench/credits.mjs';
+import { benchSupport } from './bench/support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -187,6 +188,7 @@ async function main() {
     const list = await load(`${base}/admin/staff?range=[0,24]`, () => ({ headers: { authorization: `Bearer ${token}` } }), 3000, 32);
     record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
     await benchConsent({ app, base, dist, record, load, concurrently });
+    await benchSupport({ app, base, adminToken: token, dist, record, load });
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
     await benchRetention({ app, dist, record });
     await app.close();

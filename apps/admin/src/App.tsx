@@ -8,6 +8,7 @@ import { legalHolds } from './legal-holds';
 import { retentionPolicies } from './retention-policies';
 import { retentionRuns } from './retention-runs';
 import { LoginPage } from './account/LoginPage';
+import { macros } from './macros';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
@@ -24,6 +25,7 @@ import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
 import { staff } from './staff';
 import { subprocessors } from './subprocessors';
+import { tickets } from './tickets';
 import { users } from './users';
 
 // react-admin's own router lets react-router 7 wrap navigations in transitions; then the redirect
@@ -43,6 +45,8 @@ export const App = () => (
       disableTelemetry
     >
       {/* Menu entries, pages and buttons follow authProvider.canAccess (the CASL rules from sign-in). */}
+      <Resource {...tickets} />
+      <Resource {...macros} />
       <Resource {...users} />
       <Resource {...staff} />
       <Resource {...notifications} />

@@ -22,6 +22,7 @@ import { PersonalDataModule } from './personal-data/personal-data.module';
 import { PolicyModule } from './policy/policy.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
+import { SupportModule } from './support/support.module';
 
 export interface AppModuleOptions {
   /** Where logs go; stdout when absent (tests pass a stream to inspect them). */
@@ -52,6 +53,7 @@ export class AppModule {
         PolicyModule,
         CreditsModule,
         BillingModule,
+        SupportModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

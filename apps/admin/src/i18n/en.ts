@@ -1,6 +1,7 @@
 import englishMessages from 'ra-language-english';
 import { mergeTranslations, type TranslationMessages } from 'react-admin';
 import { consentConsoleMessages } from '../consents/consentMessages';
+import { ticketMessages } from '../tickets/ticketMessages';
 
 /** The stock English pack, with the console's own labels under `soar2` and per resource. */
 export const englishConsoleMessages: TranslationMessages = mergeTranslations(englishMessages, {
@@ -201,3 +202,4 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
     },
   },
 }, consentConsoleMessages);
+}, ticketMessages);

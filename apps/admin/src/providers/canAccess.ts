@@ -34,6 +34,8 @@ export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
   // The register and campaigns belong to the policy (authz: PolicyVersion).
   subprocessors: 'PolicyVersion',
   'notice-campaigns': 'PolicyVersion',
+  'ticket-macros': 'TicketMacro',
+  reports: 'Report',
 };
 
 /** react-admin's actions → the API's actions; verbs the API defines (retry, verify, …) pass through. */

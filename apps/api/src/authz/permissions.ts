@@ -30,6 +30,7 @@ export const SUBJECTS = [
   'DrpAgent',
   'Report',
   'SystemStatus',
+  'TicketMacro',
 ] as const;
 export type SubjectType = (typeof SUBJECTS)[number];
 
@@ -88,6 +89,10 @@ function adminRules(self: string): PermissionRule[] {
     // Credits: any adjustment (no per-adjustment limit), and `update` sets the support agents' limit.
     allow(['read', 'create', 'update'], 'CreditEntry'),
     allow('retry', 'StripeEvent'),
+    // Support: admins see every ticket (security reports included), work them and manage canned replies.
+    allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),
+    allow(['read', 'create'], 'TicketMessage'),
+    allow('manage', 'TicketMacro'),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
     forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
@@ -105,6 +110,7 @@ function supportRules(): PermissionRule[] {
     allow('read', 'LegalHold'),
     forbid(['read', 'update', 'assign', 'reply', 'note'], 'Ticket', 'Security reports are visible to admins and privacy officers only.', { category: 'security_report' }),
     allow('read', 'SystemStatus'),
+    allow('read', 'TicketMacro'),
   ];
 }
 

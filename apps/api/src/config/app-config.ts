@@ -100,6 +100,8 @@ export interface AppConfig {
   certificates: { signingKey: string | undefined; keyFile: string };
   /** Retention sweeps: rows per transaction, and whether the daily clocks run. */
   retention: { batchSize: number; schedule: boolean; deletionGraceDays: number };
+  /** Support desk: business hours of the SLA clocks, auto-close after solved, round-robin assignment. */
+  support: { businessHours: string; autoCloseDays: number; roundRobin: boolean };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -356,6 +358,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       schedule: r.bool('RETENTION_SCHEDULE', true),
       deletionGraceDays: r.int('DELETION_GRACE_DAYS', 30, 0, 30),
     },
+    support: readSupport(r),
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;
@@ -384,6 +387,8 @@ function readConsent(r: Reader, mailDomain: string): Omit<AppConfig['consent'], 
   const gpcLastUpdate = r.string('GPC_LAST_UPDATE', '2026-11-27');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(gpcLastUpdate) || Number.isNaN(Date.parse(gpcLastUpdate))) r.problems.push('GPC_LAST_UPDATE must be a date written YYYY-MM-DD.');
   return { purposes: [...new Set(purposes)], unsubscribeSecret: secret, unsubscribeMailto: mailto, gpcLastUpdate };
+}
+
 /** STRIPE_API_BASE, e.g. http://127.0.0.1:12111: the Stripe SDK's protocol, host and port. */
 function readStripeApiBase(r: Reader): AppConfig['stripe']['apiBase'] {
   const v = r.url('STRIPE_API_BASE', ['http:', 'https:']);
@@ -422,4 +427,13 @@ function readTrustProxy(r: Reader): AppConfig['trustProxy'] {
     return false;
   }
   return entries;
+}
+
+/** SUPPORT_BUSINESS_HOURS (checked by the support rules' parser), SUPPORT_AUTO_CLOSE_DAYS, SUPPORT_ROUND_ROBIN. */
+function readSupport(r: Reader): AppConfig['support'] {
+  const businessHours = r.string('SUPPORT_BUSINESS_HOURS', 'Mon-Fri 09:00-17:00');
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/.test(businessHours)) {
+    r.problems.push(`SUPPORT_BUSINESS_HOURS must look like "Mon-Fri 09:00-17:00" (UTC; got "${businessHours}").`);
+  }
+  return { businessHours, autoCloseDays: r.int('SUPPORT_AUTO_CLOSE_DAYS', 7, 1, 365), roundRobin: r.bool('SUPPORT_ROUND_ROBIN', false) };
 }

@@ -11,6 +11,7 @@ import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
 import { POLICY_ERROR_CODES } from '../policy/policy.exception';
+import { SUPPORT_ERROR_CODES } from '../support/support.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
 export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -26,6 +27,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   retention: RETENTION_ERROR_CODES,
   credits: CREDITS_ERROR_CODES,
   billing: BILLING_ERROR_CODES,
+  support: SUPPORT_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

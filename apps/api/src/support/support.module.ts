@@ -1,0 +1,52 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { CreditsModule } from '../credits/credits.module';
+import { CreditsService } from '../credits/credits.service';
+import { IdentityModule } from '../identity/identity.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
+import { StorageModule } from '../storage/storage.module';
+import { StorageService } from '../storage/storage.service';
+import { GuestTicketsService } from './guest-tickets.service';
+import { MacrosAdminController } from './macros-admin.controller';
+import { MacrosService } from './macros.service';
+import { SupportClock } from './support-clock.service';
+import { SupportExtensions } from './support-extensions';
+import { supportPersonalDataSource } from './support-personal-data';
+import { SupportReportsService } from './support-reports.service';
+import { SupportSchedule } from './support-schedule.service';
+import { TicketsAdminController } from './tickets-admin.controller';
+import { TicketsAdminService } from './tickets-admin.service';
+import { TicketsController } from './tickets.controller';
+import { TicketsService } from './tickets.service';
+
+/**
+ * Support desk: tickets from the public API and by verified email, the console inbox with SLA
+ * clocks, replies, notes, assignment, macros and reports. Generation, billing and privacy plug in
+ * through SupportExtensions (exported) from their own modules.
+ */
+@Module({
+  imports: [IdentityModule, NotificationsModule, AuditModule, StorageModule, CreditsModule],
+  controllers: [TicketsController, TicketsAdminController, MacrosAdminController],
+  providers: [SupportClock, SupportExtensions, TicketsService, TicketsAdminService, GuestTicketsService, SupportReportsService, MacrosService, SupportSchedule],
+  exports: [SupportExtensions, TicketsService],
+})
+export class SupportModule implements OnModuleInit {
+  constructor(
+    private readonly registry: PersonalDataRegistry,
+    private readonly dataSource: DataSource,
+    private readonly storage: StorageService,
+    private readonly extensions: SupportExtensions,
+    private readonly credits: CreditsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(supportPersonalDataSource(this.dataSource, this.storage));
+    // The ticket's credits panel and "adjust credits" go through the ledger (its limits for support agents apply).
+    this.extensions.registerCreditsGateway({
+      summary: (userId) => this.credits.summary(userId),
+      adjust: (adjustment) => this.credits.adjust(adjustment),
+    });
+  }
+}
