@@ -5,6 +5,7 @@ import { ListPageInterceptor } from './admin-query/list-page';
 import { AuditModule } from './audit/audit.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
@@ -38,6 +39,7 @@ export class AppModule {
         NotificationsModule,
         SeedModule,
         StorageModule,
+        CreditsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -37,7 +37,18 @@ export interface AppConfig {
   provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
   /** Video generation: provider timeouts, polling, retries, the local simulator and prompt screening. */
   generation: GenerationConfig;
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** STRIPE_API_BASE: where the SDK sends requests (tests point it at a loopback peer); Stripe's own API when absent. */
+    apiBase: { protocol: 'http' | 'https'; host: string; port: number } | undefined;
+    /** Where Checkout and the Customer Portal send the user back. */
+    successUrl: string;
+    cancelUrl: string;
+    portalReturnUrl: string;
+  };
+  /** The credit ledger: the sweeper releases holds open longer than this. */
+  credits: { holdMaxAgeMinutes: number };
   bootstrapAdmin: { email: string; password: string } | undefined;
   seedDemo: boolean;
   adminDistDir: string;
@@ -286,7 +297,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outbox,
     provider: { openaiApiKey: r.raw('OPENAI_API_KEY'), openaiBaseUrl },
     generation: readGenerationConfig(r),
-    stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret },
+    stripe: {
+      secretKey: stripeSecretKey,
+      webhookSecret: stripeWebhookSecret,
+      apiBase: readStripeApiBase(r),
+      successUrl: r.url('STRIPE_SUCCESS_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing/success`,
+      cancelUrl: r.url('STRIPE_CANCEL_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing/cancel`,
+      portalReturnUrl: r.url('STRIPE_PORTAL_RETURN_URL', ['http:', 'https:']) ?? `${publicUrl.replace(/\/$/, '')}/billing`,
+    },
+    credits: { holdMaxAgeMinutes: r.int('CREDIT_HOLD_MAX_AGE_MINUTES', 180, 1, 7 * 24 * 60) },
     bootstrapAdmin,
     seedDemo,
     adminDistDir: path.resolve(root, r.string('ADMIN_DIST_DIR', path.join('apps', 'admin', 'dist'))),
@@ -334,6 +353,13 @@ function readGenerationConfig(r: Reader): GenerationConfig {
   if (g.pollMaxMs < g.pollBaseMs) r.problems.push('GENERATION_POLL_MAX_MS must not be smaller than GENERATION_POLL_BASE_MS.');
   if (g.retryMaxMs < g.retryBaseMs) r.problems.push('GENERATION_RETRY_MAX_MS must not be smaller than GENERATION_RETRY_BASE_MS.');
   return g;
+/** STRIPE_API_BASE, e.g. http://127.0.0.1:12111: the Stripe SDK's protocol, host and port. */
+function readStripeApiBase(r: Reader): AppConfig['stripe']['apiBase'] {
+  const v = r.url('STRIPE_API_BASE', ['http:', 'https:']);
+  if (v === undefined) return undefined;
+  const u = new URL(v);
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { protocol, host: u.hostname, port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443 };
 }
 
 const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];

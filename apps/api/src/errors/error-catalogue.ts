@@ -1,6 +1,7 @@
 // Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
+import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -12,6 +13,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   storage: STORAGE_ERROR_CODES,
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
+  credits: CREDITS_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */
