@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
+import { GenerationModule } from './generation/generation.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
@@ -40,6 +41,7 @@ export class AppModule {
         SeedModule,
         StorageModule,
         CreditsModule,
+        GenerationModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

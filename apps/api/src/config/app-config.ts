@@ -353,6 +353,8 @@ function readGenerationConfig(r: Reader): GenerationConfig {
   if (g.pollMaxMs < g.pollBaseMs) r.problems.push('GENERATION_POLL_MAX_MS must not be smaller than GENERATION_POLL_BASE_MS.');
   if (g.retryMaxMs < g.retryBaseMs) r.problems.push('GENERATION_RETRY_MAX_MS must not be smaller than GENERATION_RETRY_BASE_MS.');
   return g;
+}
+
 /** STRIPE_API_BASE, e.g. http://127.0.0.1:12111: the Stripe SDK's protocol, host and port. */
 function readStripeApiBase(r: Reader): AppConfig['stripe']['apiBase'] {
   const v = r.url('STRIPE_API_BASE', ['http:', 'https:']);

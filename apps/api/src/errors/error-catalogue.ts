@@ -2,6 +2,7 @@
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
 import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
+import { GENERATION_ERROR_CODES } from '../generation/generation.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -14,6 +15,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
   credits: CREDITS_ERROR_CODES,
+  generation: GENERATION_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

@@ -123,7 +123,7 @@ export function toCallError(err: unknown): ProviderCallError {
 }
 
 /** The body's chunks; a cut connection or `idleMs` of silence ends the iteration with a ProviderCallError. */
-async function* guardStream(body: ReadableStream<Uint8Array>, idleMs: number): AsyncIterable<Uint8Array> {
+async function* guardStream(body: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } }, idleMs: number): AsyncIterable<Uint8Array> {
   const reader = body.getReader();
   try {
     for (;;) {
@@ -131,7 +131,7 @@ async function* guardStream(body: ReadableStream<Uint8Array>, idleMs: number): A
       const idle = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ProviderCallError('The download stalled.', { transport: 'timeout' })), idleMs);
       });
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: { done: boolean; value?: Uint8Array };
       try {
         result = await Promise.race([reader.read(), idle]);
       } catch (err) {
@@ -140,7 +140,7 @@ async function* guardStream(body: ReadableStream<Uint8Array>, idleMs: number): A
         clearTimeout(timer);
       }
       if (result.done) return;
-      yield result.value;
+      if (result.value) yield result.value;
     }
   } finally {
     void reader.cancel().catch(() => undefined);
