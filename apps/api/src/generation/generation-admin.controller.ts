@@ -45,7 +45,8 @@ export class GenerationAdminController {
   }
 
   @Get('reports/generations')
-  @Authorize('read', 'Report')
+  // Aggregates of jobs, for the dashboard of everyone who works with jobs.
+  @Authorize('read', 'Generation')
   @ApiOperation({ summary: 'Per day (UTC) over the last `days` (default 30): jobs, completed, failed, success rate, failures per error class.' })
   report(@Query('days') days?: string): ReturnType<GenerationAdminService['report']> {
     return this.admin.report(Math.min(366, Math.max(1, Number(days) || 30)));
