@@ -5,6 +5,7 @@ import { LoginPage } from './account/LoginPage';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
+import { generations } from './generations';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
 import { authProvider } from './providers/authProvider';
@@ -33,6 +34,7 @@ export const App = () => (
       <Resource {...users} />
       <Resource {...staff} />
       <Resource {...notifications} />
+      <Resource {...generations} />
       <Resource {...auditLog} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CreditsService } from '../src/credits/credits.service';
 import { VideoSimulator } from '../src/generation/simulator/video-simulator';
-import { generationEnv, grantCredits, storedKeys, waitForFinal } from './support/generation-fixtures';
+import { generationEnv, grantCredits, loseVideo, storedKeys, waitForFinal } from './support/generation-fixtures';
 import { TestApp, startTestApp } from './support/test-app';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
@@ -168,3 +168,33 @@ describe('generation: support operations (/admin/generations)', () => {
     expect((await request(t.url).get('/admin/generations').set('authorization', `Bearer ${user.token}`)).status).toBe(401);
   });
 });
+
+describe('generation: a charged job whose video is lost', () => {
+  const sim = new VideoSimulator({ latencyMs: 30 });
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await sim.start();
+    t = await startTestApp({ env: generationEnv(sim) });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim.stop();
+  });
+
+  it('re-copy finds neither our copy nor the provider’s: the job becomes failed (asset_expired) and its spent credits can be refunded', async () => {
+    const ds = t.app.get(DataSource);
+    const agent = await issueStaffToken(t.app, await ensureStaff(t.app, 'support_agent'));
+    const u = await userWithToken(t.app, 'lost.video@soar2.test');
+    await grantCredits(t.app, u.id, 100, 'test:lost');
+    const res = await request(t.url).post('/v1/videos').set('authorization', `Bearer ${u.token}`).send({ prompt: 'A paper boat', model: 'sora-2', seconds: 4, size: '1280x720' });
+    const job = await waitForFinal(ds, res.body.id);
+    await loseVideo(t.app, sim, job.id, job.provider_video_ids);
+    const recopy = await request(t.url).post(`/admin/generations/${job.id}/recopy`).set('authorization', `Bearer ${agent}`).send({ reason: 'Ticket T-9: video will not play' });
+    expect(recopy.status).toBe(200);
+    expect(recopy.body).toMatchObject({ status: 'failed', errorClass: 'asset_expired', creditsOutcome: 'captured', userCredits: { balance: 96 } });
+    const refund = await request(t.url).post(`/admin/generations/${job.id}/refund`).set('authorization', `Bearer ${agent}`).send({ reason: 'Ticket T-9: charged, no video' });
+    expect(refund.body).toMatchObject({ creditsOutcome: 'refunded', userCredits: { balance: 100, held: 0, available: 100 } });
+  });
+});
+

@@ -1,5 +1,6 @@
 import { Box } from '@mui/material';
 import { Title, useTranslate } from 'react-admin';
+import { GenerationReportCard } from '../generations';
 import { ReadinessCard } from './ReadinessCard';
 import { WelcomeCard } from './WelcomeCard';
 import { useReadiness } from './useReadiness';
@@ -12,6 +13,7 @@ export const Dashboard = () => {
       <Title title={translate('soar2.title')} />
       <WelcomeCard />
       <ReadinessCard readiness={readiness.data} isPending={readiness.isPending} failed={readiness.isError} />
+      <GenerationReportCard />
     </Box>
   );
 };

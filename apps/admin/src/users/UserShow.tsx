@@ -1,5 +1,6 @@
 import { Box, Stack, Typography } from '@mui/material';
 import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
+import { UserGenerationsSection } from '../generations';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
 import { UserStatusChip } from './UserStatusChip';
@@ -38,6 +39,7 @@ const UserDetail = () => {
         <TextField source="id" />
       </SimpleShowLayout>
       <AccessLogSection />
+      <UserGenerationsSection />
     </Box>
   );
 };

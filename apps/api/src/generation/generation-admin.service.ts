@@ -2,7 +2,7 @@
 // actions that put things right (refresh, retry, cancel, refund, re-copy, delete), each audited
 // with its reason in the same transaction as the change.
 import { Injectable } from '@nestjs/common';
-import { ERROR_CLASSES, JOB_STATUSES } from '@soar2/generation';
+import { ERROR_CLASSES, JOB_STATUSES, ProviderCallError } from '@soar2/generation';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import type { ListQuery, ListQueryRules } from '../admin-query/list-query';
@@ -82,6 +82,8 @@ export interface GenerationAdminDetail extends GenerationAdminRow {
   /** Support tickets linked to the job (the support module links them; none until it exists). */
   linkedTickets: string[];
   providerInfo: ProviderInfo;
+  /** The user's credits now (support sees a refund land). */
+  userCredits: { balance: number; held: number; available: number } | null;
 }
 
 export type GenerationAction = 'refresh' | 'retry' | 'cancel' | 'refund' | 'recopy' | 'delete';
@@ -168,6 +170,7 @@ export class GenerationAdminService {
       creditEntries: entries.map((e) => ({ id: e.id, kind: e.kind, amount: e.amount, heldDelta: e.held_delta, reason: e.reason, actorType: e.actor_type, createdAt: new Date(e.created_at).toISOString() })),
       linkedTickets: [],
       providerInfo: this.providers.info(),
+      userCredits: job.userId ? await this.credits.summary(job.userId) : null,
     };
   }
 
@@ -243,8 +246,31 @@ export class GenerationAdminService {
       }
       case 'recopy': {
         if (job.status !== 'completed' || !job.providerVideoId) throw new GenerationActionNotAllowedException(`The job is ${job.status}; only a completed video can be copied again.`);
-        if (job.assetExpiresAt && job.assetExpiresAt.getTime() <= Date.now()) throw new GenerationActionNotAllowedException('The provider’s copy has expired; it cannot be copied again.');
-        const result = await this.worker.recopy(job);
+        const ourCopy = job.videoKey ? await this.storage.exists(job.videoKey) : false;
+        const providerGone = job.assetExpiresAt !== null && job.assetExpiresAt.getTime() <= Date.now();
+        let result: { videoSha256: string; changed: boolean } | 'gone' = 'gone';
+        if (!providerGone) {
+          try {
+            result = await this.worker.recopy(job);
+          } catch (err) {
+            const status = err instanceof ProviderCallError ? err.facts.httpStatus : undefined;
+            if (status !== 404 && status !== 410) throw new GenerationActionNotAllowedException(`The provider could not be reached (${err instanceof Error ? err.message : 'error'}); try again.`);
+          }
+        }
+        if (result === 'gone') {
+          if (ourCopy) throw new GenerationActionNotAllowedException('The provider’s copy has expired; our stored copy is intact, so there is nothing to copy.');
+          // Charged, and neither we nor the provider have the video: the job failed after the fact (refund it).
+          await this.dataSource.transaction(async (m) => {
+            const updated = await this.repo.update(
+              job.id,
+              { status: 'failed', errorClass: 'asset_expired', errorCode: 'asset_lost', errorMessage: 'Our copy is missing and the provider no longer has the video.', videoKey: null, videoSha256: null, videoBytes: null },
+              m,
+            );
+            if (updated) await this.repo.addEvent(updated, 'asset_lost', { reason }, `staff:${actor.id ?? ''}`, m);
+            await this.audit.record({ action: 'generation.recopy', actor, subject: { type: 'generation', id: job.id }, details: { ...details, outcome: 'asset_lost' } }, m);
+          });
+          break;
+        }
         Object.assign(details, result);
         await this.auditAlone(job, 'generation.recopy', actor, details, 'recopied');
         break;

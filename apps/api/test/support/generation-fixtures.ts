@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import OpenAI from 'openai';
 import { DataSource } from 'typeorm';
 import { CreditsService } from '../../src/credits/credits.service';
 import { StorageService } from '../../src/storage/storage.service';
-import { VideoSimulator } from '../../src/generation/simulator/video-simulator';
+import type { VideoSimulator } from '../../src/generation/simulator/video-simulator';
 
 export const WEBHOOK_SECRET = `whsec_${Buffer.from('generation-test-webhook-secret-0123456789').toString('base64')}`;
 
@@ -65,3 +66,10 @@ export async function storedKeys(app: INestApplication, jobId: string): Promise<
 }
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** Our stored copy disappears and the provider deletes its own (as after expiry). */
+export async function loseVideo(app: INestApplication, sim: VideoSimulator, jobId: string, providerVideoIds: string[]): Promise<void> {
+  await app.get(StorageService).delete(`generations/${jobId}/video.mp4`);
+  const client = new OpenAI({ apiKey: 'sk-test', baseURL: sim.url });
+  for (const id of providerVideoIds) await client.videos.delete(id);
+}
