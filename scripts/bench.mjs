@@ -7,6 +7,7 @@ import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchGeneration } from './bench/generation.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -185,6 +186,7 @@ async function main() {
     record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
     await app.close();
+    await benchGeneration({ record, load, concurrently, createApp, config, dbUrl, dist });
     // A pool as large as the number of writers, so that they contend for the chain, not for connections.
     const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
     try {

@@ -9,7 +9,7 @@ export const GENERATION_ERROR_CODES = {
   VIDEO_NOT_REMIXABLE: 'Only a completed video can be remixed.',
   GENERATION_NOT_FOUND: 'No generation job has this id.',
   GENERATION_ACTION_NOT_ALLOWED: 'The console action does not apply to the job in its current state; the message says why.',
-  WEBHOOK_NOT_CONFIGURED: 'The video-provider webhook has no signing secret configured (OPENAI_WEBHOOK_SECRET), so events are refused.',
+  WEBHOOK_NOT_CONFIGURED: 'The video-provider webhook has no signing secret configured (OPENAI_WEBHOOK_SECRET), so the endpoint does not exist on this server (404).',
   WEBHOOK_SIGNATURE_INVALID: 'The webhook signature, timestamp or headers do not verify against the signing secret.',
 } as const;
 
@@ -57,7 +57,7 @@ export class GenerationActionNotAllowedException extends DomainException {
 
 export class WebhookNotConfiguredException extends DomainException {
   constructor() {
-    super('WEBHOOK_NOT_CONFIGURED', HttpStatus.SERVICE_UNAVAILABLE, 'Video-provider webhooks are not configured on this server.');
+    super('WEBHOOK_NOT_CONFIGURED', HttpStatus.NOT_FOUND, 'Video-provider webhooks are not configured on this server.');
   }
 }
 
