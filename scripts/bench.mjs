@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { benchGeneration } from './bench/generation.mjs';
+import { benchCredits } from './bench/credits.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -193,6 +194,12 @@ async function main() {
       await benchAudit(auditApp);
     } finally {
       await auditApp.close();
+    }
+    const creditsApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+    try {
+      await benchCredits({ app: creditsApp, dist, record, concurrently });
+    } finally {
+      await creditsApp.close();
     }
   } finally {
     await server?.stop();

@@ -8,6 +8,10 @@ import { Dashboard } from './dashboard/Dashboard';
 import { generations } from './generations';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
+import { plans } from './plans';
+import { creditEntries } from './credit-entries';
+import { stripeEvents } from './stripe-events';
+import { subscriptions } from './subscriptions';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -36,6 +40,10 @@ export const App = () => (
       <Resource {...notifications} />
       <Resource {...generations} />
       <Resource {...auditLog} />
+      <Resource {...plans} />
+      <Resource {...subscriptions} />
+      <Resource {...creditEntries} />
+      <Resource {...stripeEvents} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

@@ -153,6 +153,7 @@ describe('credits: the append-only ledger', () => {
     expect(summary.body).toEqual({ balance: 15, held: 0, available: 15 });
     const page1 = await request(t.server).get('/v1/credits/history?limit=3').set('Authorization', `Bearer ${u.token}`).expect(200);
     expect(page1.body.items.map((e: { amount: number }) => e.amount)).toEqual([5, 4, 3]);
+    expect(Object.keys(page1.body.items[0]).sort()).toEqual(['amount', 'createdAt', 'expiresAt', 'heldDelta', 'holdId', 'id', 'kind', 'reason', 'referenceId', 'referenceType', 'seq']);
     const page2 = await request(t.server).get(`/v1/credits/history?limit=3&before=${page1.body.nextCursor}`).set('Authorization', `Bearer ${u.token}`).expect(200);
     expect(page2.body.items.map((e: { amount: number }) => e.amount)).toEqual([2, 1]);
     expect(page2.body.nextCursor).toBeNull();

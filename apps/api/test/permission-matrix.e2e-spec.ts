@@ -127,7 +127,8 @@ describe('permission matrix: every route × every actor', () => {
         const expectedDenial = caller.actor === undefined || (route.path.startsWith('/admin/') ? caller.actor.kind !== 'staff' : caller.actor.kind !== 'user') ? 401 : 403;
         if (allowed && denied) mismatches.push(`${route.method} ${route.path} as ${caller.label}: expected to pass the guard, got ${res.status}`);
         if (!allowed && res.status !== expectedDenial) mismatches.push(`${route.method} ${route.path} as ${caller.label}: expected ${expectedDenial}, got ${res.status}`);
-        if (res.status >= 500) mismatches.push(`${route.method} ${route.path} as ${caller.label}: ${res.status} ${JSON.stringify(res.body)}`);
+        // 503 BILLING_NOT_CONFIGURED is the documented answer of payment routes on an installation without Stripe keys (as here).
+        if (res.status >= 500 && !(res.status === 503 && (res.body as { code?: string }).code === 'BILLING_NOT_CONFIGURED')) mismatches.push(`${route.method} ${route.path} as ${caller.label}: ${res.status} ${JSON.stringify(res.body)}`);
       }
     }
     expect(mismatches).toEqual([]);

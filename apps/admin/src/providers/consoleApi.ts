@@ -9,7 +9,7 @@ export type ApiResult<T> =
   | { ok: true; body: T }
   | { ok: false; status: number; code: string | undefined; message: string; fieldErrors: Record<string, string> | undefined };
 
-export async function callApi<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<ApiResult<T>> {
+export async function callApi<T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<ApiResult<T>> {
   try {
     const response = await httpClient(url, {
       method,

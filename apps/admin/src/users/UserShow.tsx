@@ -3,6 +3,7 @@ import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, 
 import { UserGenerationsSection } from '../generations';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
+import { UserBillingSection } from './UserBillingSection';
 import { UserStatusChip } from './UserStatusChip';
 
 const UserShowActions = () => (
@@ -40,6 +41,7 @@ const UserDetail = () => {
       </SimpleShowLayout>
       <AccessLogSection />
       <UserGenerationsSection />
+      <UserBillingSection />
     </Box>
   );
 };

@@ -81,6 +81,9 @@ function adminRules(self: string): PermissionRule[] {
     allow('read', ['Subscription', 'StripeEvent', 'Notification', 'AuditLog', 'SystemStatus', 'Report', 'RetentionRun']),
     allow('verify', 'AuditLog'),
     allow('retry', 'Notification'),
+    // Credits: any adjustment (no per-adjustment limit), and `update` sets the support agents' limit.
+    allow(['read', 'create', 'update'], 'CreditEntry'),
+    allow('retry', 'StripeEvent'),
     forbid('update', 'Staff', 'A staff member cannot change their own role or status.', { id: self }, ['role', 'status']),
     forbid('update', 'Staff', 'Turn off your own two-step sign-in under Security, with your password.', { id: self }, ['totp']),
   ];
@@ -126,6 +129,8 @@ function endUserRules(self: string): PermissionRule[] {
     allow('create', 'Generation'),
     allow('read', 'CreditEntry', { userId: self }),
     allow('read', ['Plan', 'PolicyVersion']),
+    // Checkout and the Customer Portal act on the caller's own subscription only.
+    allow(['read', 'create'], 'Subscription', { userId: self }),
     allow(['read', 'create'], 'Ticket', { userId: self }),
     allow('create', 'TicketMessage', { userId: self }),
     allow(['read', 'create', 'delete'], 'PrivacyRequest', { userId: self }),

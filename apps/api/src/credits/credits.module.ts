@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
+import { AllowanceExpiryService } from './allowance-expiry.service';
 import { creditsPersonalDataSource } from './credits-personal-data';
 import { CreditsController } from './credits.controller';
 import { CreditsService } from './credits.service';
@@ -17,8 +18,8 @@ import { HoldSweeperService } from './hold-sweeper.service';
 @Module({
   imports: [AuditModule],
   controllers: [CreditsController],
-  providers: [CreditsService, HoldReferenceRegistry, HoldSweeperService],
-  exports: [CreditsService, HoldReferenceRegistry, HoldSweeperService],
+  providers: [CreditsService, HoldReferenceRegistry, HoldSweeperService, AllowanceExpiryService],
+  exports: [CreditsService, HoldReferenceRegistry, HoldSweeperService, AllowanceExpiryService],
 })
 export class CreditsModule implements OnModuleInit {
   constructor(
@@ -26,12 +27,16 @@ export class CreditsModule implements OnModuleInit {
     private readonly personalData: PersonalDataRegistry,
     private readonly scheduler: ScheduledTaskRunner,
     private readonly sweeper: HoldSweeperService,
+    private readonly expiry: AllowanceExpiryService,
   ) {}
 
   onModuleInit(): void {
     this.personalData.register(creditsPersonalDataSource(this.dataSource));
     this.scheduler.schedule('credits.sweep-holds', '* * * * *', async () => {
       await this.sweeper.sweep();
+    });
+    this.scheduler.schedule('credits.expire-allowances', '7 * * * *', async () => {
+      await this.expiry.expireDue();
     });
   }
 }

@@ -121,8 +121,11 @@ export interface CreditEntryView {
   createdAt: string;
 }
 
+/** What an end user sees of an entry: no staff ids, roles or internal keys. */
+export type PublicCreditEntry = Pick<CreditEntryView, 'id' | 'seq' | 'kind' | 'amount' | 'heldDelta' | 'holdId' | 'referenceType' | 'referenceId' | 'reason' | 'expiresAt' | 'createdAt'>;
+
 export interface CreditHistoryPage {
-  items: CreditEntryView[];
+  items: PublicCreditEntry[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   nextCursor: string | null;
 }
@@ -228,28 +231,29 @@ export class CreditsService {
       ...referenceErrors(input.referenceType, input.referenceId, true),
     });
     const key = referenceKey(input.referenceType, input.referenceId, 'hold');
-    return this.transaction(manager, async (m) => {
-      const account = await this.lockAccount(m, input.userId);
-      const existing = await this.findByKey(m, key);
-      if (existing) {
-        if (existing.kind !== 'hold' || existing.user_id !== input.userId || existing.held_delta !== input.amount) throw new IdempotencyKeyReusedException(key);
-        return { holdId: existing.id, amount: existing.held_delta };
-      }
-      const available = account.balance - account.held;
-      if (available < input.amount) throw new InsufficientCreditsException(available, input.amount);
-      const id = await this.append(m, {
-        userId: input.userId,
-        kind: 'hold',
-        amount: 0,
-        heldDelta: input.amount,
-        key,
-        referenceType: input.referenceType,
-        referenceId: input.referenceId,
-        actor: SYSTEM,
-        reason: input.reason,
-      });
-      return { holdId: id, amount: input.amount };
-    });
+    const m = manager ?? this.dataSource.manager;
+    // One statement (atomic on its own, or inside the caller's transaction): lock the user's totals
+    // row (FOR UPDATE reads its latest version), insert the hold only if enough is available, and
+    // move `held` only if the hold was inserted. The common path is a single round trip.
+    const [row] = await sqlRows<{ id: string | null; available: string | null }>(
+      m,
+      `WITH acct AS (SELECT balance, held FROM credit_balances WHERE user_id = $1::uuid FOR UPDATE),
+            ins AS (
+              INSERT INTO credit_entries (user_id, kind, amount, held_delta, idempotency_key, reference_type, reference_id, actor_type, actor_id, reason)
+              SELECT $1::uuid, 'hold', 0, $2::integer, $3, $4, $5, 'system', 'credits', $6 FROM acct WHERE acct.balance - acct.held >= $2::integer
+              ON CONFLICT (idempotency_key) DO NOTHING
+              RETURNING id),
+            upd AS (UPDATE credit_balances SET held = held + $2::integer, updated_at = now() WHERE user_id = $1::uuid AND EXISTS (SELECT 1 FROM ins) RETURNING held)
+       SELECT (SELECT id FROM ins) AS id, (SELECT balance - held FROM acct) AS available, (SELECT count(*) FROM upd) AS moved`,
+      [input.userId, input.amount, key, input.referenceType, input.referenceId, input.reason],
+    );
+    if (row?.id) return { holdId: row.id, amount: input.amount };
+    const existing = await this.findByKey(m, key);
+    if (existing) {
+      if (existing.kind !== 'hold' || existing.user_id !== input.userId || existing.held_delta !== input.amount) throw new IdempotencyKeyReusedException(key);
+      return { holdId: existing.id, amount: existing.held_delta };
+    }
+    throw new InsufficientCreditsException(Number(row?.available ?? 0), input.amount);
   }
 
   /** Turns a hold into spent credits. Repeating is a no-op; a released hold answers 409 HOLD_ALREADY_RELEASED. */
@@ -440,7 +444,10 @@ export class CreditsService {
       `SELECT ${ENTRY_COLUMNS} FROM credit_entries WHERE user_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
       [userId, before, limit + 1],
     );
-    const items = rows.slice(0, limit).map(toEntryView);
+    const items = rows.slice(0, limit).map((r): PublicCreditEntry => {
+      const { id, seq, kind, amount, heldDelta, holdId, referenceType, referenceId, reason, expiresAt, createdAt } = toEntryView(r);
+      return { id, seq, kind, amount, heldDelta, holdId, referenceType, referenceId, reason, expiresAt, createdAt };
+    });
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]?.seq) : null };
   }
 
@@ -448,6 +455,30 @@ export class CreditsService {
   async supportAdjustmentLimit(manager?: EntityManager): Promise<number> {
     const rows = await sqlRows<{ support_adjustment_limit: number }>(manager ?? this.dataSource.manager, `SELECT support_adjustment_limit FROM credit_settings WHERE id = 1`);
     return rows[0]?.support_adjustment_limit ?? 0;
+  }
+
+  /** Locks the user's totals row for the rest of the transaction `m` and returns them. */
+  async lockedSummary(m: EntityManager, userId: string): Promise<CreditSummary> {
+    return summaryOf(await this.lockAccount(m, userId));
+  }
+
+  /**
+   * Records the expiry of an allowance grant (`amount` unused credits, possibly 0) inside `m`, after
+   * `lockedSummary`. Once per grant (a unique index); used by AllowanceExpiryService.
+   */
+  async recordExpiry(m: EntityManager, userId: string, grantId: string, amount: number): Promise<void> {
+    const key = `expiry:${grantId}`;
+    if (await this.findByKey(m, key)) return;
+    await this.append(m, {
+      userId,
+      kind: 'expiry',
+      amount: -amount,
+      heldDelta: 0,
+      holdId: grantId,
+      key,
+      actor: SYSTEM,
+      reason: amount > 0 ? `Unused monthly allowance expired at the end of the period (${amount} credits).` : 'Monthly allowance fully used; nothing expired.',
+    });
   }
 
   // ---- internals -------------------------------------------------------------------------------

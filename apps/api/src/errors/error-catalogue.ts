@@ -1,6 +1,7 @@
 // Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
+import { BILLING_ERROR_CODES } from '../billing/billing.exception';
 import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
 import { GENERATION_ERROR_CODES } from '../generation/generation.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
@@ -16,6 +17,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   audit: AUDIT_ERROR_CODES,
   credits: CREDITS_ERROR_CODES,
   generation: GENERATION_ERROR_CODES,
+  billing: BILLING_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BillingDemoSeed } from '../billing/billing-demo.seed';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { StaffRole } from '../identity/staff.entity';
 import { StaffService } from '../identity/staff.service';
@@ -38,6 +39,7 @@ export class SeedService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly staff: StaffService,
     private readonly users: UsersService,
+    private readonly billingDemo: BillingDemoSeed,
   ) {}
 
   async bootstrapAdmin(): Promise<boolean> {
@@ -57,6 +59,7 @@ export class SeedService {
       if (!created) await this.staff.setPassword(s.email, s.password);
     }
     for (const u of creds.users) await this.users.ensure(u.email, u.displayName, u.region);
+    await this.billingDemo.seed(creds.users.map((u) => u.email));
     return creds;
   }
 

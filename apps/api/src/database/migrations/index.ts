@@ -10,5 +10,6 @@ import { StaffAccounts1795788164956 } from './1795788164956-staff-accounts';
 import { UsersConsoleSearch1795788241009 } from './1795788241009-users-console-search';
 import { CreditLedger1795794185471 } from './1795794185471-credit-ledger';
 import { GenerationJobs1795794500973 } from './1795794500973-generation-jobs';
+import { BillingStripe1795794557608 } from './1795794557608-billing-stripe';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, CreditLedger1795794185471, GenerationJobs1795794500973];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, CreditLedger1795794185471, GenerationJobs1795794500973, BillingStripe1795794557608];
