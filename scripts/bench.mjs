@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { benchConsent } from './bench/consent.mjs';
 import { benchRetention } from './bench/retention.mjs';
+import { benchGeneration } from './bench/generation.mjs';
 import { benchCredits } from './bench/credits.mjs';
 import { benchSupport } from './bench/support.mjs';
 
@@ -192,6 +193,7 @@ async function main() {
     record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
     await benchRetention({ app, dist, record });
     await app.close();
+    await benchGeneration({ record, load, concurrently, createApp, config, dbUrl, dist });
     // A pool as large as the number of writers, so that they contend for the chain, not for connections.
     const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
     try {

@@ -12,6 +12,7 @@ import { macros } from './macros';
 import { SecurityPage } from './account/SecurityPage';
 import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
+import { generations } from './generations';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { noticeCampaigns } from './notice-campaigns';
 import { notifications } from './notifications';
@@ -55,6 +56,7 @@ export const App = () => (
       <Resource {...retentionRuns} />
       <Resource {...erasures} />
       <Resource {...deletionCertificates} />
+      <Resource {...generations} />
       <Resource {...auditLog} />
       <Resource {...consents} />
       <Resource {...policyVersions} />

@@ -8,6 +8,7 @@ import { BillingModule } from './billing/billing.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
+import { GenerationModule } from './generation/generation.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
@@ -52,6 +53,7 @@ export class AppModule {
         ConsentModule,
         PolicyModule,
         CreditsModule,
+        GenerationModule,
         BillingModule,
         SupportModule,
       ],

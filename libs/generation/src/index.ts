@@ -1,3 +1,10 @@
-// Pure generation rules (catalogue, pricing, validation, provider status mapping) arrive with the
-// generation issue; the package exists now so that the workspace layout and path alias are fixed.
-export const GENERATION_LIB_VERSION = '0.1.0';
+// Pure generation rules: catalogue and pricing, request validation, prompt screening, provider
+// status mapping, error classification, retry policy and the VideoProvider interface. No I/O.
+export * from './catalogue';
+export * from './validation';
+export * from './screening';
+export * from './status';
+export * from './errors';
+export * from './retry-policy';
+export * from './provider';
+export * from './preferences';

@@ -1,5 +1,6 @@
 import { Box } from '@mui/material';
 import { Title, useTranslate } from 'react-admin';
+import { GenerationReportCard } from '../generations';
 import { ReadinessCard } from './ReadinessCard';
 import { TicketsReportCard } from './TicketsReportCard';
 import { WelcomeCard } from './WelcomeCard';
@@ -14,6 +15,7 @@ export const Dashboard = () => {
       <WelcomeCard />
       <ReadinessCard readiness={readiness.data} isPending={readiness.isPending} failed={readiness.isError} />
       <TicketsReportCard />
+      <GenerationReportCard />
     </Box>
   );
 };

@@ -2,6 +2,7 @@ import { Box, Stack, Typography } from '@mui/material';
 import { DateField, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { UserConsentSection } from '../consents/UserConsentSection';
 import { LegalHoldsSection } from '../legal-holds';
+import { UserGenerationsSection } from '../generations';
 import { AccessLogSection } from './AccessLogSection';
 import { StatusChangeButton } from './StatusChangeButton';
 import { UserBillingSection } from './UserBillingSection';
@@ -43,6 +44,7 @@ const UserDetail = () => {
       <LegalHoldsSection />
       <AccessLogSection />
       <UserConsentSection />
+      <UserGenerationsSection />
       <UserBillingSection />
     </Box>
   );

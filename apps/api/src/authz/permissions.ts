@@ -4,7 +4,7 @@
 import type { MongoQuery } from '@casl/ability';
 
 export const ACTIONS = ['manage', 'read', 'create', 'update', 'delete', 'verify', 'run'] as const;
-export type Action = (typeof ACTIONS)[number] | 'refresh' | 'retry' | 'refund' | 'assign' | 'reply' | 'note' | 'approve' | 'deny' | 'extend' | 'fulfil' | 'release' | 'preview' | 'publish';
+export type Action = (typeof ACTIONS)[number] | 'refresh' | 'retry' | 'refund' | 'assign' | 'reply' | 'note' | 'approve' | 'deny' | 'extend' | 'fulfil' | 'release' | 'preview' | 'publish' | 'cancel' | 'recopy';
 
 /** Subject types: one per console resource (API.md), plus the public API's own records. */
 export const SUBJECTS = [
@@ -101,7 +101,7 @@ function adminRules(self: string): PermissionRule[] {
 function supportRules(): PermissionRule[] {
   return [
     allow('read', 'User', undefined, USER_SUPPORT_FIELDS),
-    allow(['read', 'refresh', 'retry', 'refund'], 'Generation'),
+    allow(['read', 'refresh', 'retry', 'refund', 'cancel', 'recopy', 'delete'], 'Generation'),
     allow('read', ['CreditEntry', 'Subscription', 'Plan']),
     allow('create', 'CreditEntry', { kind: 'adjustment' }),
     allow(['read', 'update', 'assign', 'reply', 'note'], 'Ticket'),

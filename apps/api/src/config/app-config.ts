@@ -35,6 +35,8 @@ export interface AppConfig {
   /** Email outbox delivery (notifications worker). */
   outbox: { pollMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; sendingTimeoutMs: number };
   provider: { openaiApiKey: string | undefined; openaiBaseUrl: string | undefined };
+  /** Video generation: provider timeouts, polling, retries, the local simulator and prompt screening. */
+  generation: GenerationConfig;
   stripe: {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
@@ -102,6 +104,27 @@ export interface AppConfig {
   retention: { batchSize: number; schedule: boolean; deletionGraceDays: number };
   /** Support desk: business hours of the SLA clocks, auto-close after solved, round-robin assignment. */
   support: { businessHours: string; autoCloseDays: number; roundRobin: boolean };
+}
+
+export interface GenerationConfig {
+  /** OPENAI_WEBHOOK_SECRET: verifies POST /webhooks/video-provider; webhooks are refused without it. */
+  webhookSecret: string | undefined;
+  requestTimeoutMs: number;
+  downloadIdleTimeoutMs: number;
+  pollBaseMs: number;
+  pollMaxMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  deadlineMinutes: number;
+  leaseMs: number;
+  /** Waits up to this long happen inside the running step; longer ones re-enqueue the job. */
+  inlineWaitMs: number;
+  workerConcurrency: number;
+  sweepCron: string;
+  /** GENERATION_BLOCKED_TERMS (`category:term|term;…`); undefined means the built-in list. */
+  blockedTerms: string | undefined;
+  simulator: { port: number; latencyMs: number; failurePercent: number; moderationPercent: number; expiresInSeconds: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -320,6 +343,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     outbox,
     provider: { openaiApiKey: r.raw('OPENAI_API_KEY'), openaiBaseUrl },
+    generation: readGenerationConfig(r),
     stripe: {
       secretKey: stripeSecretKey,
       webhookSecret: stripeWebhookSecret,
@@ -387,6 +411,41 @@ function readConsent(r: Reader, mailDomain: string): Omit<AppConfig['consent'], 
   const gpcLastUpdate = r.string('GPC_LAST_UPDATE', '2026-11-27');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(gpcLastUpdate) || Number.isNaN(Date.parse(gpcLastUpdate))) r.problems.push('GPC_LAST_UPDATE must be a date written YYYY-MM-DD.');
   return { purposes: [...new Set(purposes)], unsubscribeSecret: secret, unsubscribeMailto: mailto, gpcLastUpdate };
+}
+
+function readGenerationConfig(r: Reader): GenerationConfig {
+  const blockedTerms = r.raw('GENERATION_BLOCKED_TERMS');
+  if (blockedTerms !== undefined && !/^\s*[a-z0-9_]+\s*:[^;]+(;\s*[a-z0-9_]+\s*:[^;]+)*;?\s*$/.test(blockedTerms)) {
+    r.problems.push('GENERATION_BLOCKED_TERMS must read category:term|term;category:term (lower-case category names).');
+  }
+  const webhookSecret = r.raw('OPENAI_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && webhookSecret.length < 16) r.problems.push('OPENAI_WEBHOOK_SECRET must be the provider\'s webhook signing secret (whsec_…, at least 16 characters).');
+  const g: GenerationConfig = {
+    webhookSecret,
+    requestTimeoutMs: r.int('GENERATION_REQUEST_TIMEOUT_MS', 30_000, 50, 600_000),
+    downloadIdleTimeoutMs: r.int('GENERATION_DOWNLOAD_IDLE_TIMEOUT_MS', 30_000, 50, 600_000),
+    pollBaseMs: r.int('GENERATION_POLL_BASE_MS', 2_000, 1, 600_000),
+    pollMaxMs: r.int('GENERATION_POLL_MAX_MS', 30_000, 1, 3_600_000),
+    retryBaseMs: r.int('GENERATION_RETRY_BASE_MS', 2_000, 1, 600_000),
+    retryMaxMs: r.int('GENERATION_RETRY_MAX_MS', 120_000, 1, 3_600_000),
+    maxAttempts: r.int('GENERATION_MAX_ATTEMPTS', 5, 1, 50),
+    deadlineMinutes: r.int('GENERATION_JOB_DEADLINE_MINUTES', 60, 1, 24 * 60),
+    leaseMs: r.int('GENERATION_LEASE_MS', 120_000, 200, 3_600_000),
+    inlineWaitMs: r.int('GENERATION_INLINE_WAIT_MS', 3_000, 0, 60_000),
+    workerConcurrency: r.int('GENERATION_WORKER_CONCURRENCY', 4, 1, 64),
+    sweepCron: r.string('GENERATION_SWEEP_CRON', '*/30 * * * * *'),
+    blockedTerms,
+    simulator: {
+      port: r.int('GENERATION_SIMULATOR_PORT', 0, 0, 65535),
+      latencyMs: r.int('GENERATION_SIMULATOR_LATENCY_MS', 4_000, 0, 600_000),
+      failurePercent: r.int('GENERATION_SIMULATOR_FAILURE_PERCENT', 0, 0, 100),
+      moderationPercent: r.int('GENERATION_SIMULATOR_MODERATION_PERCENT', 0, 0, 100),
+      expiresInSeconds: r.int('GENERATION_SIMULATOR_EXPIRES_SECONDS', 3_600, 1, 7 * 24 * 3600),
+    },
+  };
+  if (g.pollMaxMs < g.pollBaseMs) r.problems.push('GENERATION_POLL_MAX_MS must not be smaller than GENERATION_POLL_BASE_MS.');
+  if (g.retryMaxMs < g.retryBaseMs) r.problems.push('GENERATION_RETRY_MAX_MS must not be smaller than GENERATION_RETRY_BASE_MS.');
+  return g;
 }
 
 /** STRIPE_API_BASE, e.g. http://127.0.0.1:12111: the Stripe SDK's protocol, host and port. */

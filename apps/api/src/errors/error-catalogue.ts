@@ -7,6 +7,7 @@ import { LEGAL_HOLDS_ERROR_CODES } from '../legal-holds/legal-holds.exception';
 import { RETENTION_ERROR_CODES } from '../retention/retention.exception';
 import { BILLING_ERROR_CODES } from '../billing/billing.exception';
 import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
+import { GENERATION_ERROR_CODES } from '../generation/generation.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
@@ -26,6 +27,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   legalHolds: LEGAL_HOLDS_ERROR_CODES,
   retention: RETENTION_ERROR_CODES,
   credits: CREDITS_ERROR_CODES,
+  generation: GENERATION_ERROR_CODES,
   billing: BILLING_ERROR_CODES,
   support: SUPPORT_ERROR_CODES,
 };
