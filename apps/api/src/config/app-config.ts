@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
+import { isCalendarDay } from '@soar2/privacy';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -54,6 +55,8 @@ export interface AppConfig {
     secret: string | undefined;
     secretFile: string;
   };
+  /** Privacy requests: verification expiry and reminder, business-day holidays, sweep and watchdog schedules. */
+  privacy: { unverifiedExpiryDays: number; reminderHours: number; holidays: string[]; sweepCron: string; watchdogCron: string };
   /** AES-256-GCM encryption of staff TOTP secrets at rest. */
   totpEncryption: {
     /** TOTP_ENCRYPTION_KEY; when absent (never in production) a key is generated in `keyFile`. */
@@ -233,6 +236,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (outbox.retryMaxMs < outbox.retryBaseMs) r.problems.push('OUTBOX_RETRY_MAX_MS must not be smaller than OUTBOX_RETRY_BASE_MS.');
 
+  const holidays = (r.raw('PRIVACY_HOLIDAYS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badHoliday = holidays.find((h) => !isCalendarDay(h));
+  if (badHoliday !== undefined) r.problems.push(`PRIVACY_HOLIDAYS must be a comma-separated list of dates like 2026-12-25 (got "${badHoliday}").`);
+  const privacy: AppConfig['privacy'] = {
+    unverifiedExpiryDays: r.int('PRIVACY_UNVERIFIED_EXPIRY_DAYS', 7, 1, 90),
+    reminderHours: r.int('PRIVACY_VERIFY_REMINDER_HOURS', 24, 1, 24 * 30),
+    holidays,
+    sweepCron: r.string('PRIVACY_SWEEP_CRON', '*/15 * * * *'),
+    watchdogCron: r.string('PRIVACY_WATCHDOG_CRON', '0 7 * * *'),
+  };
+
   const config: AppConfig = {
     nodeEnv,
     production,
@@ -271,6 +285,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs: { schema: jobsSchema },
     trustProxy: readTrustProxy(r),
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
+    privacy,
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
