@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ListPageInterceptor } from './admin-query/list-page';
 import { AuditModule } from './audit/audit.module';
+import { ConsentModule } from './consent/consent.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -13,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
+import { PolicyModule } from './policy/policy.module';
 import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
@@ -39,6 +41,8 @@ export class AppModule {
         NotificationsModule,
         SeedModule,
         StorageModule,
+        ConsentModule,
+        PolicyModule,
         PrivacyRequestsModule,
       ],
       providers: [

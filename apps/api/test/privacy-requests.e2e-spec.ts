@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ConsentService } from '../src/consent/consent.service';
 import { PrivacyFulfilmentService } from '../src/privacy-requests/privacy-fulfilment.service';
 import { PrivacySweepService } from '../src/privacy-requests/privacy-sweep.service';
 import { PersonalDataRegistry, collectRecords } from '../src/personal-data/personal-data.registry';
@@ -188,12 +189,27 @@ describe('privacy requests over HTTP', () => {
     expect(bad.body.code).toBe('CORRECTION_NOT_PROPOSED');
   });
 
-  it('opt-out and consent withdrawal complete through the consent port', async () => {
+  it('opt-out and consent withdrawal are written to the consent ledger, effective at once', async () => {
     const fay = await userWithToken(t.app, 'fay@example.test');
+    const consent = t.app.get(ConsentService);
+    await consent.record({ userId: fay.id, purpose: 'marketing_emails', granted: true, source: 'user' });
+    expect(await consent.allows(fay.id, 'marketing_emails')).toBe(true);
     const made = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${fay.token}`).send({ type: 'consent_withdrawal', region: 'US-CA' }).expect(202);
     await act(made.body.id, 'approve').expect(200);
     await waitForStatus(made.body.id, ['completed', 'failed']);
     expect(await mailTo('fay@example.test', /is complete/)).toContain('Marketing messages stop');
+    expect(await consent.allows(fay.id, 'marketing_emails')).toBe(false);
+    const rows: Array<{ purpose: string; granted: boolean; source: string; reference: string }> = await ds.query(
+      `SELECT purpose, granted, source, reference FROM consent_records WHERE user_id = $1 AND source = 'privacy_request'`,
+      [fay.id],
+    );
+    expect(rows).toEqual(expect.arrayContaining([{ purpose: 'marketing_emails', granted: false, source: 'privacy_request', reference: `privacy_request:${made.body.id}` }]));
+
+    const gil = await userWithToken(t.app, 'gil@example.test');
+    const optOut = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${gil.token}`).send({ type: 'opt_out', region: 'US-CA' }).expect(202);
+    await act(optOut.body.id, 'approve').expect(200);
+    await waitForStatus(optOut.body.id, ['completed', 'failed']);
+    expect(await consent.allows(gil.id, 'sale_sharing')).toBe(false);
   });
 
   it('access: approval runs the package job; without the package builder it fails visibly and can be retried', async () => {

@@ -1,4 +1,7 @@
 export { REDACTED, SENSITIVE_FIELD_NAMES, isIpv6, maskEmail, redactText } from './redaction';
+export * from './consent';
+export * from './unsubscribe-token';
+export * from './policy-version';
 export * from './request-types';
 export * from './calendar';
 export * from './deadlines';

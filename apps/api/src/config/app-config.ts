@@ -63,6 +63,23 @@ export interface AppConfig {
     key: string | undefined;
     keyFile: string;
   };
+  /** Consent ledger, unsubscribe links and Global Privacy Control (apps/api/src/consent). */
+  consent: {
+    /** Opt-in purposes people grant or withdraw (CONSENT_PURPOSES); `sale_sharing` (opt-out) is always there too. */
+    purposes: string[];
+    /**
+     * UNSUBSCRIBE_SECRET signing one-click unsubscribe links; when absent, derived from
+     * VERIFICATION_CODE_SECRET when that is set (always in production), else generated in `unsubscribeSecretFile`.
+     */
+    unsubscribeSecret: string | undefined;
+    unsubscribeSecretFile: string;
+    /** The mailto: address of List-Unsubscribe. */
+    unsubscribeMailto: string;
+    /** `lastUpdate` of /.well-known/gpc.json (YYYY-MM-DD). */
+    gpcLastUpdate: string;
+  };
+  /** Policy versions, notices and their email campaigns (apps/api/src/policy). */
+  policy: { noticeDays: number; campaignBatchSize: number; campaignIntervalSeconds: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -225,6 +242,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('TOTP_ENCRYPTION_KEY must be set in production mode: it encrypts the staff two-step sign-in secrets, and every API replica needs the same value.');
   }
 
+  const consent = readConsent(r, mailFromDomain(r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>')));
+
   const outbox: AppConfig['outbox'] = {
     pollMs: r.int('OUTBOX_POLL_MS', 1000, 10, 600_000),
     batchSize: r.int('OUTBOX_BATCH_SIZE', 20, 1, 500),
@@ -287,9 +306,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
     privacy,
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
+    consent: { ...consent, unsubscribeSecretFile: path.join(dataDir, 'secrets', 'unsubscribe-secret') },
+    policy: {
+      noticeDays: r.int('POLICY_NOTICE_DAYS', 30, 1, 365),
+      campaignBatchSize: r.int('POLICY_CAMPAIGN_BATCH_SIZE', 200, 1, 5000),
+      campaignIntervalSeconds: r.int('POLICY_CAMPAIGN_INTERVAL_SECONDS', 60, 0, 86_400),
+    },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;
+}
+
+const PURPOSE_RE = /^[a-z][a-z0-9_]{0,63}$/;
+
+function mailFromDomain(from: string): string {
+  const m = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
+  return m?.[1] ?? 'soar2.local';
+}
+
+/** CONSENT_PURPOSES, UNSUBSCRIBE_SECRET, UNSUBSCRIBE_MAILTO, GPC_LAST_UPDATE. */
+function readConsent(r: Reader, mailDomain: string): Omit<AppConfig['consent'], 'unsubscribeSecretFile'> {
+  const purposes = r.string('CONSENT_PURPOSES', 'marketing_emails,analytics,product_improvement').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = purposes.filter((p) => !PURPOSE_RE.test(p) || p === 'sale_sharing');
+  if (bad.length > 0) r.problems.push(`CONSENT_PURPOSES lists purpose names in lower case with underscores, other than sale_sharing (cannot use "${bad.join(', ')}").`);
+  if (!purposes.includes('marketing_emails')) r.problems.push('CONSENT_PURPOSES must include marketing_emails: the outbox asks for it before sending marketing.');
+  const secret = r.raw('UNSUBSCRIBE_SECRET');
+  // Optional even in production: without it the key is derived from VERIFICATION_CODE_SECRET (required there).
+  if (secret !== undefined && secret.length < 32) {
+    r.problems.push('UNSUBSCRIBE_SECRET must be at least 32 characters long (for example the output of `openssl rand -base64 32`).');
+  }
+  const mailto = r.string('UNSUBSCRIBE_MAILTO', `unsubscribe@${mailDomain}`);
+  if (!EMAIL_RE.test(mailto)) r.problems.push('UNSUBSCRIBE_MAILTO must be an email address.');
+  const gpcLastUpdate = r.string('GPC_LAST_UPDATE', '2026-11-27');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(gpcLastUpdate) || Number.isNaN(Date.parse(gpcLastUpdate))) r.problems.push('GPC_LAST_UPDATE must be a date written YYYY-MM-DD.');
+  return { purposes: [...new Set(purposes)], unsubscribeSecret: secret, unsubscribeMailto: mailto, gpcLastUpdate };
 }
 
 const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];

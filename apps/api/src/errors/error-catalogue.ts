@@ -1,10 +1,12 @@
 // Every machine code the API can answer with, gathered from each module's `<MODULE>_ERROR_CODES`.
 // The OpenAPI document lists them; a test fails when an exception uses a code missing from here.
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
+import { CONSENT_ERROR_CODES } from '../consent/consent.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { PRIVACY_REQUESTS_ERROR_CODES } from '../privacy-requests/privacy-requests.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
+import { POLICY_ERROR_CODES } from '../policy/policy.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
 export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -13,6 +15,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   storage: STORAGE_ERROR_CODES,
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
+  consent: CONSENT_ERROR_CODES,
+  policy: POLICY_ERROR_CODES,
   privacyRequests: PRIVACY_REQUESTS_ERROR_CODES,
 };
 

@@ -16,6 +16,8 @@ export type MarketingConsentDecision = { allowed: true } | { allowed: false; rea
 /** Asked at enqueue time (inside the caller's transaction when there is one) and again just before sending. */
 export interface MarketingConsentGate {
   decide(recipient: MarketingRecipient, manager?: EntityManager): Promise<MarketingConsentDecision>;
+  /** Headers every marketing message to this recipient carries (RFC 8058 List-Unsubscribe, List-Unsubscribe-Post). */
+  unsubscribeHeaders?(recipient: MarketingRecipient, manager?: EntityManager): Promise<Record<string, string>>;
 }
 
 /** Injection token of the default gate. */
@@ -49,5 +51,9 @@ export class MarketingConsentGateRegistry implements MarketingConsentGate {
 
   decide(recipient: MarketingRecipient, manager?: EntityManager): Promise<MarketingConsentDecision> {
     return this.gate.decide(recipient, manager);
+  }
+
+  async unsubscribeHeaders(recipient: MarketingRecipient, manager?: EntityManager): Promise<Record<string, string>> {
+    return (await this.gate.unsubscribeHeaders?.(recipient, manager)) ?? {};
   }
 }

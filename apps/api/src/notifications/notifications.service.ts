@@ -58,9 +58,13 @@ export class NotificationsService {
     if (!check.ok) throw new InvalidNotificationException(check.errors);
     const m = check.message;
     let suppressedReason: string | undefined;
+    let headers = m.headers;
     if (m.class === 'marketing') {
-      const decision = await this.consent.decide({ to: m.to, userId: m.userId, kind: m.kind }, manager);
+      const recipient = { to: m.to, userId: m.userId, kind: m.kind };
+      const decision = await this.consent.decide(recipient, manager);
       if (!decision.allowed) suppressedReason = sanitizeServerText(decision.reason);
+      // Every marketing message carries the gate's one-click unsubscribe headers (RFC 8058); they win over the caller's.
+      else headers = { ...headers, ...(await this.consent.unsubscribeHeaders(recipient, manager)) };
     }
     const id = await this.outbox.insert(
       {
@@ -71,7 +75,7 @@ export class NotificationsService {
         subject: m.subject,
         textBody: m.text,
         htmlBody: m.html,
-        headers: m.headers,
+        headers,
         maxAttempts: m.maxAttempts ?? this.config.outbox.maxAttempts,
         sensitive: m.sensitive,
         suppressedReason,

@@ -1,6 +1,7 @@
 // What privacy-request fulfilment needs from modules that live on other branches or arrive with
 // later issues. Each is a small interface behind an injection token, with the adapter used until
 // the real module is merged; the module file binds the token (see docs/privacy-requests.md).
+// The consent port is bound to the ledger (ConsentLedgerAdapter).
 import { Injectable } from '@nestjs/common';
 import type { RequestType } from '@soar2/privacy';
 import type { EntityManager } from 'typeorm';
@@ -19,25 +20,6 @@ export interface PrivacyConsentPort {
   withdraw(input: { userId: string; type: Extract<RequestType, 'opt_out' | 'consent_withdrawal' | 'objection'>; requestId: string; details: string | null }, manager: EntityManager): Promise<ConsentWithdrawalResult>;
 }
 export const PRIVACY_CONSENT_PORT = Symbol('PRIVACY_CONSENT_PORT');
-
-/** Purposes each type withdraws (the ledger's purpose keys). */
-export const WITHDRAWN_PURPOSES: Readonly<Record<'opt_out' | 'consent_withdrawal' | 'objection', string[]>> = {
-  opt_out: ['sale_sharing', 'marketing_email'],
-  consent_withdrawal: ['marketing_email', 'product_improvement'],
-  objection: ['marketing_email', 'product_improvement', 'analytics'],
-};
-
-/**
- * Until the consent ledger (branch feat/consent) is merged: nothing to write. Marketing email is
- * already suppressed for everyone without consent on record (NoConsentOnRecordGate), so stopping
- * marketing holds; service-critical mail continues.
- */
-@Injectable()
-export class NoLedgerConsentAdapter implements PrivacyConsentPort {
-  async withdraw(input: { type: 'opt_out' | 'consent_withdrawal' | 'objection' }): Promise<ConsentWithdrawalResult> {
-    return { entries: 0, purposes: WITHDRAWN_PURPOSES[input.type], note: 'No consent ledger is installed: marketing email is sent to nobody without consent on record.' };
-  }
-}
 
 /** The access package (zip with data.json, CSVs, report.pdf, media, manifest) and its download link. */
 export interface AccessPackageResult {

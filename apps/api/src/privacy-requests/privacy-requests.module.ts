@@ -2,18 +2,19 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { ConsentModule } from '../consent/consent.module';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
 import { StorageModule } from '../storage/storage.module';
 import { StorageService } from '../storage/storage.service';
+import { ConsentLedgerAdapter } from './consent-ledger.adapter';
 import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
 import {
   ACCESS_PACKAGE_PORT,
   AwaitingErasureHandoff,
   ERASURE_HANDOFF,
-  NoLedgerConsentAdapter,
   PRIVACY_CONSENT_PORT,
   UnavailableAccessPackageAdapter,
 } from './privacy-ports';
@@ -32,7 +33,7 @@ import { OptionalUserGuard } from './requester-access';
  * engine are reached through the ports bound here (docs/privacy-requests.md).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule],
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
   providers: [
     PrivacyWorkflow,
@@ -41,7 +42,7 @@ import { OptionalUserGuard } from './requester-access';
     PrivacyFulfilmentService,
     PrivacySweepService,
     OptionalUserGuard,
-    { provide: PRIVACY_CONSENT_PORT, useClass: NoLedgerConsentAdapter },
+    { provide: PRIVACY_CONSENT_PORT, useClass: ConsentLedgerAdapter },
     { provide: ACCESS_PACKAGE_PORT, useClass: UnavailableAccessPackageAdapter },
     { provide: ERASURE_HANDOFF, useClass: AwaitingErasureHandoff },
   ],
