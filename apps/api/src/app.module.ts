@@ -13,6 +13,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
+import { PrivacyPackagesModule } from './privacy-packages/privacy-packages.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         NotificationsModule,
         SeedModule,
         StorageModule,
+        PrivacyPackagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

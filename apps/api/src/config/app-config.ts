@@ -60,6 +60,15 @@ export interface AppConfig {
     key: string | undefined;
     keyFile: string;
   };
+  /** Access/portability packages of privacy requests. */
+  accessPackages: {
+    /** How long a download link works, in days (ACCESS_PACKAGE_LINK_TTL_DAYS). */
+    linkTtlDays: number;
+    /** A package is purged this many days after it is ready (ACCESS_PACKAGE_RETENTION_DAYS). */
+    retentionDays: number;
+    /** A build job not finished in this many minutes is taken as crashed and retried (ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES). */
+    buildTimeoutMinutes: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -272,6 +281,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: readTrustProxy(r),
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
+    accessPackages: {
+      linkTtlDays: r.int('ACCESS_PACKAGE_LINK_TTL_DAYS', 7, 1, 90),
+      retentionDays: r.int('ACCESS_PACKAGE_RETENTION_DAYS', 7, 1, 90),
+      buildTimeoutMinutes: r.int('ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES', 60, 1, 24 * 60),
+    },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;

@@ -3,6 +3,7 @@
 import { AUDIT_ERROR_CODES } from '../audit/audit.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
+import { PRIVACY_PACKAGES_ERROR_CODES } from '../privacy-packages/privacy-packages.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
 
@@ -12,6 +13,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   storage: STORAGE_ERROR_CODES,
   notifications: NOTIFICATIONS_ERROR_CODES,
   audit: AUDIT_ERROR_CODES,
+  privacyPackages: PRIVACY_PACKAGES_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

@@ -8,5 +8,6 @@ import { UserSignIn1764231460000 } from './1764231460000-user-sign-in';
 import { AuditLog1795784800000 } from './1795784800000-audit-log';
 import { StaffAccounts1795788164956 } from './1795788164956-staff-accounts';
 import { UsersConsoleSearch1795788241009 } from './1795788241009-users-console-search';
+import { AccessPackages1795794248186 } from './1795794248186-access-packages';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, AccessPackages1795794248186];
