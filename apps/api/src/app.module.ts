@@ -16,6 +16,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { PolicyModule } from './policy/policy.module';
 import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
+import { PrivacyPackagesModule } from './privacy-packages/privacy-packages.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         ConsentModule,
         PolicyModule,
         PrivacyRequestsModule,
+        PrivacyPackagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

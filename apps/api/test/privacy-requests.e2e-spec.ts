@@ -212,18 +212,39 @@ describe('privacy requests over HTTP', () => {
     expect(await consent.allows(gil.id, 'sale_sharing')).toBe(false);
   });
 
-  it('access: approval runs the package job; without the package builder it fails visibly and can be retried', async () => {
+  it('access: approval builds the package; the request completes when it exists and the link is emailed', async () => {
     const gus = await userWithToken(t.app, 'gus@example.test');
     const made = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${gus.token}`).send({ type: 'access' }).expect(202);
     await act(made.body.id, 'approve').expect(200);
-    const failed = await waitForStatus(made.body.id, ['failed', 'completed']);
-    expect(failed.status).toBe('failed');
-    expect(String((failed.fulfilment as { error?: string }).error)).toContain('access-package builder');
-    await act(made.body.id, 'fulfil').expect(200);
-    expect((await waitForStatus(made.body.id, ['failed', 'completed'])).status).toBe('failed');
-    // The requester does not see internal failures.
+    const done = await waitForStatus(made.body.id, ['failed', 'completed']);
+    expect(done.status).toBe('completed');
+    const mail = await mailTo('gus@example.test', /is complete/);
+    const link = /\/v1\/downloads\/([A-Za-z0-9_-]+)/.exec(mail)?.[0];
+    expect(link).toBeDefined();
+    const zip = await api().get(link!).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect((zip.body as Buffer).subarray(0, 2).toString()).toBe('PK');
     const view = await api().get(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${gus.token}`).expect(200);
-    expect((view.body as View).timeline.some((e) => e.status === 'failed')).toBe(false);
+    expect(view.body.downloadLinkExpiresAt).toEqual(expect.any(String));
+    expect(JSON.stringify(view.body)).not.toContain(link!.split('/').pop()!);
+    const detail = await adminGet(made.body.id);
+    expect(detail.fulfilment).toMatchObject({ step: 'delivered', packageId: expect.any(String) });
+  });
+
+  it('a fulfilment interrupted after it started (worker crash) is resumed by the sweep', async () => {
+    const ida = await userWithToken(t.app, 'ida@example.test');
+    const made = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${ida.token}`).send({ type: 'portability' }).expect(202);
+    await act(made.body.id, 'assign').expect(200);
+    // The state a crash right after the execute transition leaves: executing, no package, no job.
+    await ds.query(`UPDATE privacy_requests SET status = 'executing', status_changed_at = now() - interval '1 hour' WHERE id = $1`, [made.body.id]);
+    expect((await t.app.get(PrivacySweepService).sweep()).resumed).toBeGreaterThanOrEqual(1);
+    expect((await waitForStatus(made.body.id, ['failed', 'completed'])).status).toBe('completed');
+    const packages: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM access_packages WHERE request_id = $1`, [made.body.id]);
+    expect(packages[0]!.n).toBe(1);
+    await mailTo('ida@example.test', /is complete/);
   });
 
   it('deletion: a signed-in requester re-confirms by code; the request waits for the erasure engine, which completes it', async () => {

@@ -8,3 +8,7 @@ export * from './deadlines';
 export * from './regime';
 export * from './request-state-machine';
 export * from './stuck';
+export * from './export-schema';
+export * from './csv';
+export * from './third-party-redaction';
+export * from './access-report';

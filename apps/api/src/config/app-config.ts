@@ -80,6 +80,15 @@ export interface AppConfig {
   };
   /** Policy versions, notices and their email campaigns (apps/api/src/policy). */
   policy: { noticeDays: number; campaignBatchSize: number; campaignIntervalSeconds: number };
+  /** Access/portability packages of privacy requests. */
+  accessPackages: {
+    /** How long a download link works, in days (ACCESS_PACKAGE_LINK_TTL_DAYS). */
+    linkTtlDays: number;
+    /** A package is purged this many days after it is ready (ACCESS_PACKAGE_RETENTION_DAYS). */
+    retentionDays: number;
+    /** A build job not finished in this many minutes is taken as crashed and retried (ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES). */
+    buildTimeoutMinutes: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -311,6 +320,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       noticeDays: r.int('POLICY_NOTICE_DAYS', 30, 1, 365),
       campaignBatchSize: r.int('POLICY_CAMPAIGN_BATCH_SIZE', 200, 1, 5000),
       campaignIntervalSeconds: r.int('POLICY_CAMPAIGN_INTERVAL_SECONDS', 60, 0, 86_400),
+    },
+    accessPackages: {
+      linkTtlDays: r.int('ACCESS_PACKAGE_LINK_TTL_DAYS', 7, 1, 90),
+      retentionDays: r.int('ACCESS_PACKAGE_RETENTION_DAYS', 7, 1, 90),
+      buildTimeoutMinutes: r.int('ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES', 60, 1, 24 * 60),
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);

@@ -5,6 +5,7 @@ import { CONSENT_ERROR_CODES } from '../consent/consent.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
 import { PRIVACY_REQUESTS_ERROR_CODES } from '../privacy-requests/privacy-requests.exception';
+import { PRIVACY_PACKAGES_ERROR_CODES } from '../privacy-packages/privacy-packages.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
 import { POLICY_ERROR_CODES } from '../policy/policy.exception';
 import { PLATFORM_ERROR_CODES } from './error-codes';
@@ -18,6 +19,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   consent: CONSENT_ERROR_CODES,
   policy: POLICY_ERROR_CODES,
   privacyRequests: PRIVACY_REQUESTS_ERROR_CODES,
+  privacyPackages: PRIVACY_PACKAGES_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

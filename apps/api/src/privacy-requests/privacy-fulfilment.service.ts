@@ -11,8 +11,9 @@ import { UsersAdminService } from '../identity/users-admin.service';
 import { UsersService } from '../identity/users.service';
 import { Job, JobsService } from '../jobs/jobs.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { AccessPackageEvent, AccessPackageService } from '../privacy-packages/access-package.service';
 import { statusMail, typeName } from './privacy-mail';
-import { ACCESS_PACKAGE_PORT, AccessPackagePort, DELETION_GRACE_DAYS, ERASURE_HANDOFF, ErasureHandoff, PRIVACY_CONSENT_PORT, PrivacyConsentPort } from './privacy-ports';
+import { DELETION_GRACE_DAYS, ERASURE_HANDOFF, ErasureHandoff, PRIVACY_CONSENT_PORT, PrivacyConsentPort } from './privacy-ports';
 import { PrivacyRequestEntity } from './privacy-request.entity';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 
@@ -45,12 +46,15 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     private readonly usersAdmin: UsersAdminService,
     private readonly audit: AuditService,
     @Inject(PRIVACY_CONSENT_PORT) private readonly consent: PrivacyConsentPort,
-    @Inject(ACCESS_PACKAGE_PORT) private readonly packages: AccessPackagePort,
+    private readonly packages: AccessPackageService,
     @Inject(ERASURE_HANDOFF) private readonly erasure: ErasureHandoff,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.jobs.work<FulfilJob>(FULFIL_QUEUE, (jobs) => this.handle(jobs), { batchSize: 1, pollingIntervalSeconds: 1 });
+    // In the transaction that marks the package ready: the link is issued and emailed, and the request completes, together.
+    this.packages.onReady((event, manager) => this.packageReady(event, manager));
+    this.packages.onFailed((event, manager) => this.packageFailed(event, manager));
   }
 
   /** Queues the fulfilment of a request; one live job per request. */
@@ -106,12 +110,20 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     switch (r.type) {
       case 'access':
       case 'portability': {
-        const pkg = await this.packages.build({ requestId: r.id, userId, portability: r.type === 'portability' });
-        await this.finish(r.id, { packageId: pkg.packageId, downloadUrl: pkg.downloadUrl }, [
-          `Your data is ready (request ${r.id}). Download it here until ${pkg.expiresAt.toISOString().slice(0, 10)}:`,
-          '',
-          pkg.downloadUrl,
-        ]);
+        // Idempotent: a package already built or building for this request is reused.
+        const existing = (await this.packages.forRequest(r.id)).find((p) => p.state !== 'failed' && p.state !== 'purged');
+        const packageId = existing?.packageId ?? (await this.packages.build({ userId, requestId: r.id, format: r.type })).packageId;
+        await this.dataSource.transaction(async (manager) => {
+          const locked = await this.workflow.lock(r.id, manager);
+          if (locked.status !== 'executing') return;
+          if (locked.fulfilment.packageId !== packageId) {
+            locked.fulfilment = { ...locked.fulfilment, step: 'packaging', packageId };
+            await manager.getRepository(PrivacyRequestEntity).save(locked);
+            await this.workflow.addEvent(manager, locked.id, 'fulfilment', SYSTEM, { body: 'Your data package is being prepared.', visible: true, details: { packageId } });
+          }
+          // Ready before this run (a resumed job): complete now; otherwise the onReady listener completes it.
+          if (existing?.state === 'ready') await this.completeWithPackage(manager, locked, packageId);
+        });
         return;
       }
       case 'correction':
@@ -181,6 +193,33 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     }
   }
 
+  private async packageReady(event: AccessPackageEvent, manager: EntityManager): Promise<void> {
+    if (!event.requestId) return;
+    const r = await manager.getRepository(PrivacyRequestEntity).findOne({ where: { id: event.requestId }, lock: { mode: 'pessimistic_write' } });
+    if (!r || r.status !== 'executing' || (r.type !== 'access' && r.type !== 'portability')) return;
+    await this.completeWithPackage(manager, r, event.packageId);
+  }
+
+  private async packageFailed(event: AccessPackageEvent, manager: EntityManager): Promise<void> {
+    if (!event.requestId) return;
+    const r = await manager.getRepository(PrivacyRequestEntity).findOne({ where: { id: event.requestId }, lock: { mode: 'pessimistic_write' } });
+    if (!r || r.status !== 'executing') return;
+    r.fulfilment = { ...r.fulfilment, error: `The access package failed (${event.errorCode ?? 'unknown error'}).` };
+    await this.workflow.transition(manager, r, 'fail', { actor: SYSTEM, visibleToRequester: false, reason: r.fulfilment.error ?? null });
+  }
+
+  /** The package exists: issue the requester's download link, email it, complete the request. */
+  private async completeWithPackage(manager: EntityManager, r: PrivacyRequestEntity, packageId: string): Promise<void> {
+    const link = await this.packages.issueDownloadLink(packageId, {}, manager);
+    await this.complete(
+      manager,
+      r,
+      { step: 'delivered', packageId, linkExpiresAt: link.expiresAt },
+      [`Your data is ready (request ${r.id}). Download it here until ${link.expiresAt.slice(0, 10)}:`, '', link.url, '', 'The link is for you only; do not forward it.'],
+      true,
+    );
+  }
+
   /** Completes in its own transaction (steps that ran outside one: package build, identity restriction). */
   private async finish(id: string, fulfilment: PrivacyRequestEntity['fulfilment'], lines: string[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
@@ -190,11 +229,11 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     });
   }
 
-  private async complete(manager: EntityManager, r: PrivacyRequestEntity, fulfilment: PrivacyRequestEntity['fulfilment'], lines: string[]): Promise<void> {
+  private async complete(manager: EntityManager, r: PrivacyRequestEntity, fulfilment: PrivacyRequestEntity['fulfilment'], lines: string[], sensitive = false): Promise<void> {
     r.fulfilment = { ...r.fulfilment, ...fulfilment, error: undefined };
     r.completedAt = new Date();
     await this.workflow.transition(manager, r, 'complete', { actor: SYSTEM, reason: 'Your request is complete.' });
-    if (r.email) await this.notifications.enqueue(statusMail({ id: r.id, type: r.type, to: r.email, userId: r.userId }, 'request_completed', 'Your privacy request is complete', lines), manager);
+    if (r.email) await this.notifications.enqueue({ ...statusMail({ id: r.id, type: r.type, to: r.email, userId: r.userId }, 'request_completed', 'Your privacy request is complete', lines), sensitive }, manager);
   }
 
   /**

@@ -1,7 +1,8 @@
 // What privacy-request fulfilment needs from modules that live on other branches or arrive with
 // later issues. Each is a small interface behind an injection token, with the adapter used until
 // the real module is merged; the module file binds the token (see docs/privacy-requests.md).
-// The consent port is bound to the ledger (ConsentLedgerAdapter).
+// The consent port is bound to the ledger (ConsentLedgerAdapter); access packages come from
+// AccessPackageService (privacy-packages) directly.
 import { Injectable } from '@nestjs/common';
 import type { RequestType } from '@soar2/privacy';
 import type { EntityManager } from 'typeorm';
@@ -20,35 +21,6 @@ export interface PrivacyConsentPort {
   withdraw(input: { userId: string; type: Extract<RequestType, 'opt_out' | 'consent_withdrawal' | 'objection'>; requestId: string; details: string | null }, manager: EntityManager): Promise<ConsentWithdrawalResult>;
 }
 export const PRIVACY_CONSENT_PORT = Symbol('PRIVACY_CONSENT_PORT');
-
-/** The access package (zip with data.json, CSVs, report.pdf, media, manifest) and its download link. */
-export interface AccessPackageResult {
-  packageId: string;
-  /** The link emailed to the requester (GET /v1/downloads/:token). */
-  downloadUrl: string;
-  expiresAt: Date;
-}
-
-export interface AccessPackagePort {
-  /** Builds (or resumes building) the package; idempotent per request. */
-  build(input: { requestId: string; userId: string; portability: boolean }): Promise<AccessPackageResult>;
-}
-export const ACCESS_PACKAGE_PORT = Symbol('ACCESS_PACKAGE_PORT');
-
-export class AccessPackageUnavailableError extends Error {
-  constructor() {
-    super('The access-package builder is not installed in this build (branch feat/packages).');
-    this.name = 'AccessPackageUnavailableError';
-  }
-}
-
-/** Until branch feat/packages (AccessPackageService) is merged, packages cannot be built: the request fails visibly and can be retried. */
-@Injectable()
-export class UnavailableAccessPackageAdapter implements AccessPackagePort {
-  async build(): Promise<AccessPackageResult> {
-    throw new AccessPackageUnavailableError();
-  }
-}
 
 /** Deletion: the request is handed to the erasure engine, which reports back with a certificate. */
 export interface ErasureHandoffResult {

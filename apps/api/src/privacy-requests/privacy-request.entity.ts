@@ -7,9 +7,9 @@ export type VerificationStage = 'requester' | 'subject';
 /** Progress and result of the fulfilment job, shown in the console and to the requester. */
 export interface FulfilmentState {
   step?: string;
-  /** Access/portability: the package the packages module built. */
+  /** Access/portability: the package the packages module built, and when its emailed link expires (the link itself is never stored). */
   packageId?: string;
-  downloadUrl?: string;
+  linkExpiresAt?: string;
   /** Deletion: the erasure engine's handle. */
   erasureHandle?: string;
   error?: string;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentModule } from '../consent/consent.module';
+import { PrivacyPackagesModule } from '../privacy-packages/privacy-packages.module';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
@@ -12,11 +13,9 @@ import { ConsentLedgerAdapter } from './consent-ledger.adapter';
 import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
 import {
-  ACCESS_PACKAGE_PORT,
   AwaitingErasureHandoff,
   ERASURE_HANDOFF,
   PRIVACY_CONSENT_PORT,
-  UnavailableAccessPackageAdapter,
 } from './privacy-ports';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
 import { PrivacyRequestsAdminController } from './privacy-requests-admin.controller';
@@ -30,10 +29,10 @@ import { OptionalUserGuard } from './requester-access';
 /**
  * Privacy requests (GDPR/CCPA/COPPA): intake and verification, the officer's workflow, fulfilment
  * jobs, the sweep and the watchdog. The consent ledger, the access-package builder and the erasure
- * engine are reached through the ports bound here (docs/privacy-requests.md).
+ * engine are reached through AccessPackageService, ConsentService and the ports bound here (docs/privacy-requests.md).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule],
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
   providers: [
     PrivacyWorkflow,
@@ -43,7 +42,6 @@ import { OptionalUserGuard } from './requester-access';
     PrivacySweepService,
     OptionalUserGuard,
     { provide: PRIVACY_CONSENT_PORT, useClass: ConsentLedgerAdapter },
-    { provide: ACCESS_PACKAGE_PORT, useClass: UnavailableAccessPackageAdapter },
     { provide: ERASURE_HANDOFF, useClass: AwaitingErasureHandoff },
   ],
   exports: [PrivacyRequestsService, PrivacyFulfilmentService],

@@ -329,7 +329,7 @@ export class PrivacyRequestsService {
       extended: req.extendedAt !== null,
       clockStopped: openStop ? openStop.reason : null,
       duplicateOf: req.duplicateOf,
-      downloadUrl: req.status === 'completed' ? (req.fulfilment.downloadUrl ?? null) : null,
+      downloadLinkExpiresAt: req.status === 'completed' ? (req.fulfilment.linkExpiresAt ?? null) : null,
       timeline: events.map(toTimelineEntry),
     };
   }

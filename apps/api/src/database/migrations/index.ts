@@ -9,6 +9,7 @@ import { AuditLog1795784800000 } from './1795784800000-audit-log';
 import { StaffAccounts1795788164956 } from './1795788164956-staff-accounts';
 import { UsersConsoleSearch1795788241009 } from './1795788241009-users-console-search';
 import { ConsentAndPolicy1795794180014 } from './1795794180014-consent-and-policy';
+import { AccessPackages1795794248186 } from './1795794248186-access-packages';
 import { PrivacyRequests1795794360380 } from './1795794360380-privacy-requests';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, ConsentAndPolicy1795794180014, PrivacyRequests1795794360380];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, ConsentAndPolicy1795794180014, AccessPackages1795794248186, PrivacyRequests1795794360380];

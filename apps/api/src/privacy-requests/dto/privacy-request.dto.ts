@@ -165,7 +165,8 @@ export class PrivacyRequestViewDto {
   @ApiProperty({ description: 'Whether the deadline was extended (once).' }) extended!: boolean;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why the clock is stopped, while it is.' }) clockStopped!: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The open request this one was linked to.' }) duplicateOf!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Access/portability: the download link once ready.' }) downloadUrl!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Access/portability: until when the emailed download link works (the link itself is only in the email).' })
+  downloadLinkExpiresAt!: string | null;
   @ApiProperty({ type: [TimelineEntryDto] }) timeline!: TimelineEntryDto[];
 }
 
