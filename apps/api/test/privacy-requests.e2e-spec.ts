@@ -139,7 +139,7 @@ describe('privacy requests over HTTP', () => {
     await api().delete(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${bob.token}`).expect(404);
     await api().post(`/v1/privacy-requests/${made.body.id}/messages`).set('Authorization', `Bearer ${bob.token}`).send({ body: 'hi' }).expect(404);
     await api().get('/v1/privacy-requests/00000000-0000-0000-0000-000000000000').set('Authorization', `Bearer ${alice.token}`).expect(404);
-    await api().get(`/v1/privacy-requests/${made.body.id}`).set('Authorization', 'Bearer usr_not-a-token').expect(401);
+    await api().get(`/v1/privacy-requests/${made.body.id}`).set('Authorization', 'Bearer ut_not-a-token').expect(401);
   });
 
   it('duplicates are linked instead of duplicated (signed in at once, anonymous after verification)', async () => {

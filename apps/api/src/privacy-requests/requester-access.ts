@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from 
 import type { Request } from 'express';
 import type { AuthenticatedRequest } from '../identity/auth.decorators';
 import { clientInfoOf } from '../identity/client-info';
+import { USER_TOKEN_PREFIX } from '../identity/session-token';
 import { UserAuthService } from '../identity/user-auth.service';
 import type { RequesterAccess } from './privacy-requests.service';
 
@@ -18,7 +19,8 @@ export class OptionalUserGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token) req.principal = await this.userAuth.authenticate(token, new Date(), clientInfoOf(req));
+    // Only end-user tokens mean anything here; any other bearer (a console token) is ignored, as on every public route.
+    if (token?.startsWith(USER_TOKEN_PREFIX)) req.principal = await this.userAuth.authenticate(token, new Date(), clientInfoOf(req));
     return true;
   }
 }
