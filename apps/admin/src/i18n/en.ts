@@ -162,6 +162,10 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
         to: 'Before',
       },
     },
+    'privacy-requests': {
+      name: 'Privacy request |||| Privacy requests',
+      fields: { type: 'Type', status: 'Status', regimes: 'Regimes', email: 'Requester', receivedAt: 'Received', dueAt: 'Due', requesterType: 'Requester type', subjectEmail: 'Subject email', details: 'Details', denialReason: 'Denial reason', extensionReason: 'Extension reason', q: 'Search', regime: 'Regime' },
+    },
     notifications: {
       name: 'Email |||| Email outbox',
       fields: {

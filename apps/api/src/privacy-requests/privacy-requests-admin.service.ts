@@ -188,7 +188,7 @@ export class PrivacyRequestsAdminService {
       parentEvidence: r.parentEvidence,
       fulfilment: r.fulfilment,
       completedAt: r.completedAt,
-      allowedActions: [...eventsFrom(r.status), ...(r.type === 'restriction' && r.status === 'completed' ? ['lift_restriction'] : [])],
+      allowedActions: [...eventsFrom(r.status), ...(r.type === 'restriction' && r.status === 'completed' ? ['lift_restriction'] : []), ...(r.email ? ['message'] : [])],
       timeline: events.map((e) => ({ id: e.id, at: e.at, kind: e.kind, fromStatus: e.fromStatus, toStatus: e.toStatus, actorType: e.actorType, actorId: e.actorId, body: e.body, visibleToRequester: e.visibleToRequester })),
     };
   }
