@@ -213,7 +213,8 @@ describe('privacy packages: access package build, contents and download links', 
     const officer = await issueStaffToken(t.app, await ensureStaff(t.app, 'privacy_officer'));
     const list = await request(t.server).get('/admin/privacy-packages').query({ filter: JSON.stringify({ userId: user.id }) }).set('Authorization', `Bearer ${officer}`).expect(200);
     expect(list.headers['content-range']).toBe('privacy-packages 0-0/1');
-    expect(list.body[0]).toMatchObject({ id: packageId, state: 'purged', progress: { categoriesDone: 3, categoriesTotal: 3 } });
+    const total = t.app.get(PersonalDataRegistry).list().length;
+    expect(list.body[0]).toMatchObject({ id: packageId, state: 'purged', progress: { categoriesDone: total, categoriesTotal: total } });
     const one = await request(t.server).get(`/admin/privacy-packages/${packageId}`).set('Authorization', `Bearer ${officer}`).expect(200);
     expect(one.body.id).toBe(packageId);
     const agent = await issueStaffToken(t.app, await ensureStaff(t.app, 'support_agent'));

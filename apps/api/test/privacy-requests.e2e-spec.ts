@@ -243,6 +243,9 @@ describe('privacy requests over HTTP', () => {
     expect((await t.app.get(PrivacySweepService).sweep()).resumed).toBeGreaterThanOrEqual(1);
     expect((await waitForStatus(made.body.id, ['failed', 'completed'])).status).toBe('completed');
     const packages: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM access_packages WHERE request_id = $1`, [made.body.id]);
+    // Running it again changes nothing: one package, still completed.
+    await t.app.get(PrivacyFulfilmentService).run({ requestId: made.body.id, staffId: officerId, staffRole: 'privacy_officer' });
+    expect((await waitForStatus(made.body.id, ['completed'])).status).toBe('completed');
     expect(packages[0]!.n).toBe(1);
     await mailTo('ida@example.test', /is complete/);
   });

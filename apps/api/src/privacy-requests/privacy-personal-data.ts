@@ -39,8 +39,10 @@ export function privacyRequestsSource(ds: DataSource, storage: StorageService): 
     sources: ['user', 'staff', 'system'],
     async *export(subject: PersonalDataSubject) {
       const requests: Row[] = await ds.query(
-        `SELECT id, type, requester_type, regimes, status, email, subject_email, region, details, proposed_changes, applied_changes,
-                received_at, due_at, extended_at, extension_reason, denial_reason, denial_text, verified_at, completed_at
+        `SELECT id, type, requester_type AS "requesterType", regimes, status, email, subject_email AS "subjectEmail", region, details,
+                proposed_changes AS "proposedChanges", applied_changes AS "appliedChanges", received_at AS "receivedAt", due_at AS "dueAt",
+                extended_at AS "extendedAt", extension_reason AS "extensionReason", denial_reason AS "denialReason", denial_text AS "denialText",
+                verified_at AS "verifiedAt", completed_at AS "completedAt"
            FROM privacy_requests WHERE user_id = $1 OR requester_user_id = $1 ORDER BY received_at`,
         [subject.userId],
       );
@@ -84,7 +86,10 @@ export function identityProfileSource(ds: DataSource): PersonalDataSource {
     purposes: ['Providing the service', 'Signing you in'],
     sources: ['user'],
     async *export(subject) {
-      const rows: Row[] = await ds.query(`SELECT id, email, display_name, region, status, age_confirmed_at, created_at, updated_at FROM users WHERE id = $1`, [subject.userId]);
+      const rows: Row[] = await ds.query(
+        `SELECT id, email, display_name AS "displayName", region, status, age_confirmed_at AS "ageConfirmedAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM users WHERE id = $1`,
+        [subject.userId],
+      );
       for (const r of rows) yield { data: plain(r) };
     },
     async erase(subject) {
@@ -107,7 +112,15 @@ export function identitySessionsSource(ds: DataSource): PersonalDataSource {
     sources: ['device', 'system'],
     export(subject) {
       return mapRows(
-        paged(ds, (after) => [`SELECT id, created_at, expires_at, last_seen_at, revoked_at, revoked_reason FROM user_sessions WHERE user_id = $1 ${after ? 'AND id > $2' : ''} ORDER BY id`, after ? [subject.userId, after] : [subject.userId]], 'id'),
+        paged(
+          ds,
+          (after) => [
+            `SELECT id, created_at AS "createdAt", expires_at AS "expiresAt", last_seen_at AS "lastSeenAt", revoked_at AS "revokedAt", revoked_reason AS "revokedReason"
+               FROM user_sessions WHERE user_id = $1 ${after ? 'AND id > $2' : ''} ORDER BY id`,
+            after ? [subject.userId, after] : [subject.userId],
+          ],
+          'id',
+        ),
       );
     },
     async erase(subject) {
@@ -123,10 +136,20 @@ export function identityAccessLogSource(ds: DataSource): PersonalDataSource {
     description: 'Sign-ins and API use: time, IP address, device, browser and operating system (kept 90 days).',
     purposes: ['Security of your account', 'Fraud prevention'],
     sources: ['device'],
-    export(subject) {
-      return mapRows(
-        paged(ds, (after) => [`SELECT id, event, host(ip) AS ip, user_agent, device_type, browser, os, created_at FROM access_log WHERE user_id = $1 ${after ? 'AND id > $2' : ''} ORDER BY id`, after ? [subject.userId, after] : [subject.userId]], 'id'),
-      );
+    async *export(subject) {
+      // Paged by (created_at, id): oldest first, flat in memory however long the log.
+      let after: [string, string] = ['1970-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'];
+      for (;;) {
+        const rows: Array<{ id: string; event: string; ip: string | null; user_agent: string | null; device_type: string; browser: string | null; os: string | null; created_at: Date }> = await ds.query(
+          `SELECT id, event, host(ip) AS ip, user_agent, device_type, browser, os, created_at FROM access_log
+            WHERE user_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT 500`,
+          [subject.userId, ...after],
+        );
+        for (const r of rows) yield { data: { at: r.created_at.toISOString(), event: r.event, ip: r.ip, userAgent: r.user_agent, device: { type: r.device_type, browser: r.browser, os: r.os } } };
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < 500) return;
+        after = [last.created_at.toISOString(), last.id];
+      }
     },
     async erase(subject) {
       const rows: unknown[] = await ds.query(`DELETE FROM access_log WHERE user_id = $1 RETURNING id`, [subject.userId]);
@@ -146,7 +169,7 @@ export function notificationEmailsSource(ds: DataSource): PersonalDataSource {
         paged(
           ds,
           (after) => [
-            `SELECT id, kind, class, recipient, subject, CASE WHEN sensitive THEN '[removed]' ELSE text_body END AS text, status, created_at, sent_at
+            `SELECT id, kind, class, recipient AS "to", subject, CASE WHEN sensitive THEN '[removed]' ELSE text_body END AS text, status, created_at AS "createdAt", sent_at AS "sentAt"
                FROM notifications WHERE user_id = $1 ${after ? 'AND id > $2' : ''} ORDER BY id`,
             after ? [subject.userId, after] : [subject.userId],
           ],

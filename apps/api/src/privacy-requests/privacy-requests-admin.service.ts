@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DENIAL_REASONS, DenialReason, REGIMES, REQUEST_STATUSES, REQUEST_TYPES, RequestStatus, daysLeft, dayOf, eventsFrom, EXTENSION_WARNING_DAYS, FINAL_STATUSES } from '@soar2/privacy';
+import { DENIAL_REASONS, DenialReason, REGIMES, REQUEST_STATUSES, REQUEST_TYPES, daysLeft, dayOf, eventsFrom, EXTENSION_WARNING_DAYS, FINAL_STATUSES, IllegalTransitionError } from '@soar2/privacy';
 import type { Response, Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
@@ -18,7 +18,6 @@ import { denialMail, extensionMail, statusMail } from './privacy-mail';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
 import { AccountNotFoundForRequestException, IllegalTransitionException, PrivacyRequestNotFoundException } from './privacy-requests.exception';
 import { PrivacyWorkflow } from './privacy-workflow.service';
-import { IllegalTransitionError } from '@soar2/privacy';
 
 const SORTABLE: Record<string, string> = { dueAt: 'r.due_at', receivedAt: 'r.received_at', status: 'r.status', type: 'r.type', statusChangedAt: 'r.status_changed_at' };
 

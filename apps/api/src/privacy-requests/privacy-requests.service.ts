@@ -13,6 +13,7 @@ import {
 } from '@soar2/privacy';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import type { AuditActor } from '../audit/audit-entry';
+import { ValidationFailedException } from '../errors/domain.exception';
 import type { UserPrincipal } from '../identity/auth.decorators';
 import { UserAuthService } from '../identity/user-auth.service';
 import { UserEntity } from '../identity/user.entity';
@@ -32,7 +33,6 @@ import {
   ProofTypeNotAcceptedException,
 } from './privacy-requests.exception';
 import { PRIVACY_CODE_MAX_ATTEMPTS, PrivacyWorkflow, hashAccessToken } from './privacy-workflow.service';
-import { ValidationFailedException } from '../errors/domain.exception';
 
 /** Who is asking about a request: a signed-in user, or the holder of the request's access token. */
 export interface RequesterAccess {
@@ -322,7 +322,8 @@ export class PrivacyRequestsService {
       id: req.id,
       type: req.type,
       requesterType: req.requesterType,
-      status: req.status,
+      // A failed run is an internal matter until officers retry it: the requester sees it still being carried out.
+      status: req.status === 'failed' ? 'executing' : req.status,
       regimes: req.regimes,
       receivedAt: req.receivedAt,
       dueAt: req.dueAt,
