@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { isCalendarDay } from '@soar2/privacy';
+import { parseCron } from '../jobs/scheduled-tick';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -274,6 +275,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepCron: r.string('PRIVACY_SWEEP_CRON', '*/15 * * * *'),
     watchdogCron: r.string('PRIVACY_WATCHDOG_CRON', '0 7 * * *'),
   };
+  for (const [name, expression] of [['PRIVACY_SWEEP_CRON', privacy.sweepCron], ['PRIVACY_WATCHDOG_CRON', privacy.watchdogCron]] as const) {
+    try {
+      parseCron(expression);
+    } catch (err) {
+      r.problems.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   const config: AppConfig = {
     nodeEnv,
