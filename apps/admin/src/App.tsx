@@ -21,6 +21,7 @@ import { plans } from './plans';
 import { creditEntries } from './credit-entries';
 import { stripeEvents } from './stripe-events';
 import { subscriptions } from './subscriptions';
+import { privacyRequests } from './privacy-requests';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -66,6 +67,7 @@ export const App = () => (
       <Resource {...subscriptions} />
       <Resource {...creditEntries} />
       <Resource {...stripeEvents} />
+      <Resource {...privacyRequests} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

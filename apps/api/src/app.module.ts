@@ -21,6 +21,8 @@ import { LoggingModule } from './logging/logging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { PolicyModule } from './policy/policy.module';
+import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
+import { PrivacyPackagesModule } from './privacy-packages/privacy-packages.module';
 import { SeedModule } from './seed/seed.module';
 import { StorageModule } from './storage/storage.module';
 import { SupportModule } from './support/support.module';
@@ -56,6 +58,8 @@ export class AppModule {
         GenerationModule,
         BillingModule,
         SupportModule,
+        PrivacyRequestsModule,
+        PrivacyPackagesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

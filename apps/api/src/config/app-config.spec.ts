@@ -104,3 +104,18 @@ describe('crypto-shredding and certificate configuration', () => {
     expect(problems({ CERTIFICATE_SIGNING_KEY: 'not a key' })).toEqual([expect.stringMatching(/PKCS#8 PEM/)]);
   });
 });
+
+describe('privacy-request settings', () => {
+  const base = { DATABASE_URL: 'postgres://u@localhost/db' };
+
+  it('has defaults: 7-day expiry, 24 h reminder, no holidays, a 15-minute sweep and a daily watchdog', () => {
+    expect(loadConfig(base).privacy).toEqual({ unverifiedExpiryDays: 7, reminderHours: 24, holidays: [], sweepCron: '*/15 * * * *', watchdogCron: '0 7 * * *' });
+  });
+
+  it('reads holidays and refuses bad dates and bad cron expressions', () => {
+    expect(loadConfig({ ...base, PRIVACY_HOLIDAYS: '2026-12-25, 2027-01-01' }).privacy.holidays).toEqual(['2026-12-25', '2027-01-01']);
+    expect(() => loadConfig({ ...base, PRIVACY_HOLIDAYS: '2026-02-30' })).toThrow(/PRIVACY_HOLIDAYS/);
+    expect(() => loadConfig({ ...base, PRIVACY_WATCHDOG_CRON: 'every day' })).toThrow(/PRIVACY_WATCHDOG_CRON/);
+    expect(() => loadConfig({ ...base, PRIVACY_UNVERIFIED_EXPIRY_DAYS: '0' })).toThrow(/PRIVACY_UNVERIFIED_EXPIRY_DAYS/);
+  });
+});

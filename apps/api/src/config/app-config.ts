@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
+import { isCalendarDay } from '@soar2/privacy';
+import { parseCron } from '../jobs/scheduled-tick';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -67,6 +69,8 @@ export interface AppConfig {
     secret: string | undefined;
     secretFile: string;
   };
+  /** Privacy requests: verification expiry and reminder, business-day holidays, sweep and watchdog schedules. */
+  privacy: { unverifiedExpiryDays: number; reminderHours: number; holidays: string[]; sweepCron: string; watchdogCron: string };
   /** AES-256-GCM encryption of staff TOTP secrets at rest. */
   totpEncryption: {
     /** TOTP_ENCRYPTION_KEY; when absent (never in production) a key is generated in `keyFile`. */
@@ -104,6 +108,15 @@ export interface AppConfig {
   retention: { batchSize: number; schedule: boolean; deletionGraceDays: number };
   /** Support desk: business hours of the SLA clocks, auto-close after solved, round-robin assignment. */
   support: { businessHours: string; autoCloseDays: number; roundRobin: boolean };
+  /** Access/portability packages of privacy requests. */
+  accessPackages: {
+    /** How long a download link works, in days (ACCESS_PACKAGE_LINK_TTL_DAYS). */
+    linkTtlDays: number;
+    /** A package is purged this many days after it is ready (ACCESS_PACKAGE_RETENTION_DAYS). */
+    retentionDays: number;
+    /** A build job not finished in this many minutes is taken as crashed and retried (ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES). */
+    buildTimeoutMinutes: number;
+  };
 }
 
 export interface GenerationConfig {
@@ -314,6 +327,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (outbox.retryMaxMs < outbox.retryBaseMs) r.problems.push('OUTBOX_RETRY_MAX_MS must not be smaller than OUTBOX_RETRY_BASE_MS.');
 
+  const holidays = (r.raw('PRIVACY_HOLIDAYS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badHoliday = holidays.find((h) => !isCalendarDay(h));
+  if (badHoliday !== undefined) r.problems.push(`PRIVACY_HOLIDAYS must be a comma-separated list of dates like 2026-12-25 (got "${badHoliday}").`);
+  const privacy: AppConfig['privacy'] = {
+    unverifiedExpiryDays: r.int('PRIVACY_UNVERIFIED_EXPIRY_DAYS', 7, 1, 90),
+    reminderHours: r.int('PRIVACY_VERIFY_REMINDER_HOURS', 24, 1, 24 * 30),
+    holidays,
+    sweepCron: r.string('PRIVACY_SWEEP_CRON', '*/15 * * * *'),
+    watchdogCron: r.string('PRIVACY_WATCHDOG_CRON', '0 7 * * *'),
+  };
+  for (const [name, expression] of [['PRIVACY_SWEEP_CRON', privacy.sweepCron], ['PRIVACY_WATCHDOG_CRON', privacy.watchdogCron]] as const) {
+    try {
+      parseCron(expression);
+    } catch (err) {
+      r.problems.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   const config: AppConfig = {
     nodeEnv,
     production,
@@ -361,6 +392,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs: { schema: jobsSchema },
     trustProxy: readTrustProxy(r),
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
+    privacy,
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
     consent: { ...consent, unsubscribeSecretFile: path.join(dataDir, 'secrets', 'unsubscribe-secret') },
     policy: {
@@ -383,6 +415,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deletionGraceDays: r.int('DELETION_GRACE_DAYS', 30, 0, 30),
     },
     support: readSupport(r),
+    accessPackages: {
+      linkTtlDays: r.int('ACCESS_PACKAGE_LINK_TTL_DAYS', 7, 1, 90),
+      retentionDays: r.int('ACCESS_PACKAGE_RETENTION_DAYS', 7, 1, 90),
+      buildTimeoutMinutes: r.int('ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES', 60, 1, 24 * 60),
+    },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
   return config;

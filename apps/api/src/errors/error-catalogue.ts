@@ -10,6 +10,8 @@ import { CREDITS_ERROR_CODES } from '../credits/credits.exception';
 import { GENERATION_ERROR_CODES } from '../generation/generation.exception';
 import { IDENTITY_ERROR_CODES } from '../identity/identity.exception';
 import { NOTIFICATIONS_ERROR_CODES } from '../notifications/notifications.exception';
+import { PRIVACY_REQUESTS_ERROR_CODES } from '../privacy-requests/privacy-requests.exception';
+import { PRIVACY_PACKAGES_ERROR_CODES } from '../privacy-packages/privacy-packages.exception';
 import { STORAGE_ERROR_CODES } from '../storage/storage.exception';
 import { POLICY_ERROR_CODES } from '../policy/policy.exception';
 import { SUPPORT_ERROR_CODES } from '../support/support.exception';
@@ -30,6 +32,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, Readonly<Record<string, st
   generation: GENERATION_ERROR_CODES,
   billing: BILLING_ERROR_CODES,
   support: SUPPORT_ERROR_CODES,
+  privacyRequests: PRIVACY_REQUESTS_ERROR_CODES,
+  privacyPackages: PRIVACY_PACKAGES_ERROR_CODES,
 };
 
 /** Markdown for the OpenAPI description: one list per module. */

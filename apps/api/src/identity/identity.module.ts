@@ -62,6 +62,6 @@ import { VerificationKeyService } from './verification-key.service';
     SignInPurge,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [StaffAuthService, UserAuthService, StaffService, UsersService, VerificationCodesService, VerificationKeyService, RateLimitService, AccessLogService],
+  exports: [StaffAuthService, UserAuthService, StaffService, UsersService, UsersAdminService, VerificationCodesService, VerificationKeyService, RateLimitService, AccessLogService],
 })
 export class IdentityModule {}

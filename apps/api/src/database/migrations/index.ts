@@ -11,9 +11,11 @@ import { UsersConsoleSearch1795788241009 } from './1795788241009-users-console-s
 import { SupportDesk1795794157495 } from './1795794157495-support-desk';
 import { ConsentAndPolicy1795794180014 } from './1795794180014-consent-and-policy';
 import { CreditLedger1795794185471 } from './1795794185471-credit-ledger';
+import { AccessPackages1795794248186 } from './1795794248186-access-packages';
+import { PrivacyRequests1795794360380 } from './1795794360380-privacy-requests';
 import { GenerationJobs1795794500973 } from './1795794500973-generation-jobs';
 import { BillingStripe1795794557608 } from './1795794557608-billing-stripe';
 import { KeystoreAndLegalHolds1795794563964 } from './1795794563964-keystore-and-legal-holds';
 import { RetentionAndErasure1795794887392 } from './1795794887392-retention-and-erasure';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, SupportDesk1795794157495, ConsentAndPolicy1795794180014, CreditLedger1795794185471, GenerationJobs1795794500973, BillingStripe1795794557608, KeystoreAndLegalHolds1795794563964, RetentionAndErasure1795794887392];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, SupportDesk1795794157495, ConsentAndPolicy1795794180014, CreditLedger1795794185471, AccessPackages1795794248186, PrivacyRequests1795794360380, GenerationJobs1795794500973, BillingStripe1795794557608, KeystoreAndLegalHolds1795794563964, RetentionAndErasure1795794887392];

@@ -1,0 +1,63 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { ConsentModule } from '../consent/consent.module';
+import { PrivacyPackagesModule } from '../privacy-packages/privacy-packages.module';
+import { IdentityModule } from '../identity/identity.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
+import { StorageModule } from '../storage/storage.module';
+import { StorageService } from '../storage/storage.service';
+import { ConsentLedgerAdapter } from './consent-ledger.adapter';
+import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
+import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
+import {
+  AwaitingErasureHandoff,
+  ERASURE_HANDOFF,
+  PRIVACY_CONSENT_PORT,
+} from './privacy-ports';
+import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
+import { PrivacyRequestsAdminController } from './privacy-requests-admin.controller';
+import { PrivacyRequestsAdminService } from './privacy-requests-admin.service';
+import { PrivacyRequestsController } from './privacy-requests.controller';
+import { PrivacyRequestsService } from './privacy-requests.service';
+import { PrivacySweepService } from './privacy-sweep.service';
+import { PrivacyWorkflow } from './privacy-workflow.service';
+import { OptionalUserGuard } from './requester-access';
+
+/**
+ * Privacy requests (GDPR/CCPA/COPPA): intake and verification, the officer's workflow, fulfilment
+ * jobs, the sweep and the watchdog. The consent ledger, the access-package builder and the erasure
+ * engine are reached through AccessPackageService, ConsentService and the ports bound here (docs/privacy-requests.md).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule],
+  controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
+  providers: [
+    PrivacyWorkflow,
+    PrivacyRequestsService,
+    PrivacyRequestsAdminService,
+    PrivacyFulfilmentService,
+    PrivacySweepService,
+    OptionalUserGuard,
+    { provide: PRIVACY_CONSENT_PORT, useClass: ConsentLedgerAdapter },
+    { provide: ERASURE_HANDOFF, useClass: AwaitingErasureHandoff },
+  ],
+  exports: [PrivacyRequestsService, PrivacyFulfilmentService],
+})
+export class PrivacyRequestsModule implements OnModuleInit {
+  constructor(
+    private readonly registry: PersonalDataRegistry,
+    private readonly dataSource: DataSource,
+    private readonly storage: StorageService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(privacyRequestsSource(this.dataSource, this.storage));
+    this.registry.register(identityProfileSource(this.dataSource));
+    this.registry.register(identitySessionsSource(this.dataSource));
+    this.registry.register(identityAccessLogSource(this.dataSource));
+    this.registry.register(notificationEmailsSource(this.dataSource));
+  }
+}
