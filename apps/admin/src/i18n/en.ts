@@ -183,6 +183,7 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
     'deletion-certificates': {
       name: 'Deletion certificate |||| Deletion certificates',
       fields: { issuedAt: 'Issued', subjectId: 'Account id', subjectEmailHash: 'Email (salted hash)', erasureId: 'Erasure', requestId: 'Privacy request', keyFingerprint: 'Signing key fingerprint' },
+    },
     'privacy-requests': {
       name: 'Privacy request |||| Privacy requests',
       fields: { type: 'Type', status: 'Status', regimes: 'Regimes', email: 'Requester', receivedAt: 'Received', dueAt: 'Due', requesterType: 'Requester type', subjectEmail: 'Subject email', details: 'Details', denialReason: 'Denial reason', extensionReason: 'Extension reason', q: 'Search', regime: 'Regime' },
