@@ -5,6 +5,7 @@ import { PrivacyFulfilmentService } from '../src/privacy-requests/privacy-fulfil
 import { PrivacySweepService } from '../src/privacy-requests/privacy-sweep.service';
 import { PersonalDataRegistry, collectRecords } from '../src/personal-data/personal-data.registry';
 import { SmtpPeer } from './support/smtp-peer';
+import { ErasureService } from '../src/retention/erasure.service';
 import { TestApp, startTestApp } from './support/test-app';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
@@ -250,19 +251,43 @@ describe('privacy requests over HTTP', () => {
     await mailTo('ida@example.test', /is complete/);
   });
 
-  it('deletion: a signed-in requester re-confirms by code; the request waits for the erasure engine, which completes it', async () => {
+  it('deletion: a signed-in requester re-confirms by code; the account is scheduled for erasure after the grace period, and the request completes with the certificate', async () => {
     const hal = await userWithToken(t.app, 'hal@example.test');
     const made = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${hal.token}`).send({ type: 'deletion' }).expect(202);
     expect(made.body.status).toBe('identity_pending');
     await api().post(`/v1/privacy-requests/${made.body.id}/verify`).send({ code: await codeFor('hal@example.test') }).expect(200);
     await act(made.body.id, 'approve').expect(200);
     await waitForStatus(made.body.id, ['awaiting_erasure', 'failed']);
-    // Withdrawal is refused once execution started.
-    const late = await api().delete(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${hal.token}`).expect(409);
-    expect(late.body.code).toBe('ILLEGAL_TRANSITION');
-    await t.app.get(PrivacyFulfilmentService).erasureCompleted(made.body.id, 'cert-1');
-    const view = await api().get(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${hal.token}`).expect(200);
-    expect(view.body.status).toBe('completed');
+    const [erasure] = await ds.query(`SELECT id, status, run_after FROM erasures WHERE request_id = $1`, [made.body.id]);
+    expect(erasure.status).toBe('scheduled');
+    expect((new Date(erasure.run_after).getTime() - Date.now()) / 86_400_000).toBeGreaterThan(29.9);
+    expect((await ds.query('SELECT status FROM users WHERE id = $1', [hal.id]))[0].status).toBe('pending_deletion');
+    // The grace period ends; the engine erases and certifies, which completes the request.
+    await ds.query(`UPDATE erasures SET run_after = now() - interval '1 minute' WHERE id = $1`, [erasure.id]);
+    const done = await t.app.get(ErasureService).execute(erasure.id);
+    expect(done.status).toBe('completed');
+    const finished = await waitForStatus(made.body.id, ['completed']);
+    expect(finished.status).toBe('completed');
+    const [profile] = await ds.query('SELECT email, status FROM users WHERE id = $1', [hal.id]);
+    expect(profile).toEqual({ email: `erased+${hal.id}@erased.invalid`, status: 'deleted' });
+    const [cert] = await ds.query('SELECT id FROM deletion_certificates WHERE request_id = $1', [made.body.id]);
+    expect(cert.id).toBe(done.certificateId);
+    // Withdrawal is refused once the erasure ran.
+    const late = await api().delete(`/v1/privacy-requests/${made.body.id}`).set('X-Privacy-Request-Token', made.body.accessToken ?? '').expect((r) => expect([401, 404, 409]).toContain(r.status));
+    expect(late.status).not.toBe(200);
+  });
+
+  it('deletion: the requester can withdraw during the grace period, which cancels the scheduled erasure', async () => {
+    const ivy = await userWithToken(t.app, 'ivy@example.test');
+    const made = await api().post('/v1/privacy-requests').set('Authorization', `Bearer ${ivy.token}`).send({ type: 'deletion' }).expect(202);
+    await api().post(`/v1/privacy-requests/${made.body.id}/verify`).send({ code: await codeFor('ivy@example.test') }).expect(200);
+    await act(made.body.id, 'approve').expect(200);
+    await waitForStatus(made.body.id, ['awaiting_erasure', 'failed']);
+    await api().delete(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${ivy.token}`).expect(200);
+    const [erasure] = await ds.query(`SELECT status FROM erasures WHERE request_id = $1`, [made.body.id]);
+    expect(erasure.status).toBe('canceled');
+    expect((await ds.query('SELECT status FROM users WHERE id = $1', [ivy.id]))[0].status).toBe('active');
+    expect((await api().get(`/v1/privacy-requests/${made.body.id}`).set('Authorization', `Bearer ${ivy.token}`).expect(200)).body.status).toBe('withdrawn');
   });
 
   it('parent (COPPA): the parent is verified, evidence recorded, the child suspended at once and signed out', async () => {

@@ -201,8 +201,9 @@ describe('retention and erasure', () => {
       const cert = await as('privacy_officer').get(`/admin/deletion-certificates/${done.certificateId}`).expect(200);
       const document = cert.body.document;
       expect(JSON.stringify(cert.body)).not.toContain('child.user@example.com');
-      expect(document.certificate).toMatchObject({ subjectId: id, dataKeyDestroyed: true, retained: [{ category: 'test.probe', count: 1, basis: 'test basis' }] });
-      expect(document.certificate.systemsReached).toEqual(['database', 'keystore', 'probe-store']);
+      expect(document.certificate).toMatchObject({ subjectId: id, dataKeyDestroyed: true });
+      expect(document.certificate.retained).toEqual(expect.arrayContaining([{ category: 'test.probe', count: 1, basis: 'test basis' }]));
+      expect(document.certificate.systemsReached).toEqual(expect.arrayContaining(['database', 'keystore', 'probe-store']));
       expect(verifyCertificate(document)).toEqual({ valid: true, fingerprint: cert.body.keyFingerprint });
 
       const file = path.join(tmpdir(), `cert-${done.certificateId}.json`);

@@ -16,9 +16,9 @@ describe('request state machine', () => {
     expect(() => nextStatus('executing', 'hand_over_erasure', base)).toThrow(IllegalTransitionError);
   });
 
-  it('lets a requester withdraw any time before execution, never after', () => {
-    for (const s of ['received', 'identity_pending', 'verified', 'in_review', 'approved', 'on_hold'] as const) expect(nextStatus(s, 'withdraw', base)).toBe('withdrawn');
-    for (const s of ['executing', 'awaiting_erasure', 'completed', 'failed', 'denied'] as const) expect(() => nextStatus(s, 'withdraw', base)).toThrow(IllegalTransitionError);
+  it('lets a requester withdraw any time before execution or during a deletion grace period, never after', () => {
+    for (const s of ['received', 'identity_pending', 'verified', 'in_review', 'approved', 'on_hold', 'awaiting_erasure'] as const) expect(nextStatus(s, 'withdraw', base)).toBe('withdrawn');
+    for (const s of ['executing', 'completed', 'failed', 'denied'] as const) expect(() => nextStatus(s, 'withdraw', base)).toThrow(IllegalTransitionError);
   });
 
   it('final statuses allow no event at all', () => {

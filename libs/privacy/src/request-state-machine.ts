@@ -58,7 +58,8 @@ export const TRANSITIONS: Readonly<Record<RequestEvent, TransitionRule>> = {
   expire: { from: ['identity_pending'], to: 'expired' },
   // A verified submission that repeats an open request of the same subject and type is linked to it.
   link_duplicate: { from: ['received', 'identity_pending'], to: 'linked' },
-  withdraw: { from: ['received', 'identity_pending', 'verified', 'in_review', 'approved', 'on_hold'], to: 'withdrawn' },
+  // awaiting_erasure: the deletion's grace period, cancellable by the requester until the erasure starts.
+  withdraw: { from: ['received', 'identity_pending', 'verified', 'in_review', 'approved', 'on_hold', 'awaiting_erasure'], to: 'withdrawn' },
   review: { from: ['verified'], to: 'in_review' },
   approve: { from: ['in_review'], to: 'approved' },
   deny: {

@@ -83,6 +83,8 @@ export function identityProfileSource(ds: DataSource): PersonalDataSource {
   return {
     category: 'identity.profile',
     description: 'Your account: email address, display name, region, account status and age confirmation.',
+    // Last: other erasers may still look the person up by the account's email.
+    eraseOrder: 1000,
     purposes: ['Providing the service', 'Signing you in'],
     sources: ['user'],
     async *export(subject) {

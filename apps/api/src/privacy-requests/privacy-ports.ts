@@ -32,6 +32,8 @@ export interface ErasureHandoffResult {
 
 export interface ErasureHandoff {
   handOver(input: { requestId: string; userId: string; child: boolean; graceDays: number }, manager: EntityManager): Promise<ErasureHandoffResult>;
+  /** The requester withdrew during the grace period: cancel the scheduled erasure (refused once it started). */
+  cancel(requestId: string, manager: EntityManager): Promise<void>;
 }
 export const ERASURE_HANDOFF = Symbol('ERASURE_HANDOFF');
 
@@ -48,4 +50,6 @@ export class AwaitingErasureHandoff implements ErasureHandoff {
   async handOver(input: { requestId: string; graceDays: number }): Promise<ErasureHandoffResult> {
     return { handle: input.requestId, scheduledFor: new Date(Date.now() + input.graceDays * 86_400_000) };
   }
+
+  async cancel(): Promise<void> {}
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentModule } from '../consent/consent.module';
 import { PrivacyPackagesModule } from '../privacy-packages/privacy-packages.module';
+import { RetentionModule } from '../retention/retention.module';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
@@ -12,17 +13,14 @@ import { StorageService } from '../storage/storage.service';
 import { ConsentLedgerAdapter } from './consent-ledger.adapter';
 import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
-import {
-  AwaitingErasureHandoff,
-  ERASURE_HANDOFF,
-  PRIVACY_CONSENT_PORT,
-} from './privacy-ports';
+import { ERASURE_HANDOFF, PRIVACY_CONSENT_PORT } from './privacy-ports';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
 import { PrivacyRequestsAdminController } from './privacy-requests-admin.controller';
 import { PrivacyRequestsAdminService } from './privacy-requests-admin.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PrivacyRequestsService } from './privacy-requests.service';
 import { PrivacySweepService } from './privacy-sweep.service';
+import { RetentionErasureHandoff } from './retention-erasure.handoff';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 import { OptionalUserGuard } from './requester-access';
 
@@ -32,7 +30,7 @@ import { OptionalUserGuard } from './requester-access';
  * engine are reached through AccessPackageService, ConsentService and the ports bound here (docs/privacy-requests.md).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule],
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule, RetentionModule],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
   providers: [
     PrivacyWorkflow,
@@ -42,7 +40,8 @@ import { OptionalUserGuard } from './requester-access';
     PrivacySweepService,
     OptionalUserGuard,
     { provide: PRIVACY_CONSENT_PORT, useClass: ConsentLedgerAdapter },
-    { provide: ERASURE_HANDOFF, useClass: AwaitingErasureHandoff },
+    RetentionErasureHandoff,
+    { provide: ERASURE_HANDOFF, useExisting: RetentionErasureHandoff },
   ],
   exports: [PrivacyRequestsService, PrivacyFulfilmentService],
 })

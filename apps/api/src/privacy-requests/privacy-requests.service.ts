@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   OPEN_STATUSES,
   RECONFIRMED_TYPES,
@@ -22,6 +22,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { StorageService } from '../storage/storage.service';
 import { CreatePrivacyRequestDto, PrivacyRequestCreatedDto, PrivacyRequestViewDto, TimelineEntryDto } from './dto/privacy-request.dto';
 import { acknowledgementMail, codeMail, statusMail } from './privacy-mail';
+import { ERASURE_HANDOFF, type ErasureHandoff } from './privacy-ports';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
 import {
   CorrectionNotProposedException,
@@ -61,6 +62,7 @@ export class PrivacyRequestsService {
     private readonly sessions: UserAuthService,
     private readonly notifications: NotificationsService,
     private readonly storage: StorageService,
+    @Inject(ERASURE_HANDOFF) private readonly erasure: ErasureHandoff,
   ) {}
 
   async submit(dto: CreatePrivacyRequestDto, principal: UserPrincipal | undefined): Promise<PrivacyRequestCreatedDto> {
@@ -280,6 +282,8 @@ export class PrivacyRequestsService {
     await this.dataSource.transaction(async (manager) => {
       const req = await this.findForRequester(id, access, manager, true);
       const actor = this.actorOf(access);
+      // During a deletion's grace period the scheduled erasure is canceled first (refused once it started).
+      if (req.status === 'awaiting_erasure') await this.erasure.cancel(req.id, manager);
       await this.workflow.transition(manager, req, 'withdraw', { actor, reason: 'Withdrawn by the requester.' });
       if (req.email) await this.notifications.enqueue(statusMail({ id: req.id, type: req.type, to: req.email, userId: req.userId }, 'request_withdrawn', 'Your privacy request is withdrawn', [`Your request (reference ${req.id}) is withdrawn, as you asked. Nothing more will be done with it.`]), manager);
     });

@@ -128,8 +128,8 @@ export class ErasureService implements OnModuleInit {
    * Schedules the erasure of an account: the account shows "pending deletion" at once and is erased
    * after the grace period (DELETION_GRACE_DAYS, default 30; none for a child account).
    */
-  async schedule(input: ScheduleErasureInput): Promise<ErasureDto> {
-    const erasure = await this.dataSource.transaction(async (m) => {
+  async schedule(input: ScheduleErasureInput, manager?: EntityManager): Promise<ErasureDto> {
+    const inTransaction = async (m: EntityManager): Promise<ErasureRow> => {
       const [user]: Array<{ email: string; status: string }> = await m.query('SELECT email, status FROM users WHERE id = $1 FOR UPDATE', [input.userId]);
       if (!user) throw new ErasureSubjectNotFoundException();
       const open: unknown[] = await m.query(`SELECT 1 FROM erasures WHERE user_id = $1 AND status IN ('scheduled','waiting_on_hold','running')`, [input.userId]);
@@ -147,15 +147,18 @@ export class ErasureService implements OnModuleInit {
         m,
       );
       return row!;
-    });
+    };
+    const erasure = manager ? await inTransaction(manager) : await this.dataSource.transaction(inTransaction);
     this.logger.log({ erasureId: erasure.id, child: erasure.child }, 'account erasure scheduled');
-    if (erasure.child) await this.enqueue(erasure.id);
+    // Inside the caller's transaction the row is not visible yet: start a little later (a job that
+    // still finds nothing is retried, and the ten-minute clock picks up anything missed).
+    if (erasure.child) await this.enqueue(erasure.id, manager ? 5 : 0);
     return toErasure(erasure);
   }
 
   /** Cancels a scheduled erasure (the user changed their mind during the grace period); the account returns to its status. */
-  async cancel(id: string, reason: string, actor: AuditActor): Promise<ErasureDto> {
-    const row = await this.dataSource.transaction(async (m) => {
+  async cancel(id: string, reason: string, actor: AuditActor, manager?: EntityManager): Promise<ErasureDto> {
+    const inTransaction = async (m: EntityManager): Promise<ErasureRow> => {
       const [e]: ErasureRow[] = await m.query('SELECT * FROM erasures WHERE id = $1 FOR UPDATE', [id]);
       if (!e) throw new ErasureNotFoundException();
       if (e.status !== 'scheduled' && e.status !== 'waiting_on_hold') throw new ErasureNotCancelableException(e.status);
@@ -163,8 +166,14 @@ export class ErasureService implements OnModuleInit {
       await m.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1 AND status = 'pending_deletion'`, [e.user_id, e.previous_status ?? 'active']);
       await this.audit.record({ action: 'erasure.cancel', actor, subject: { type: 'user', id: e.user_id }, details: { erasureId: id } }, m);
       return updated!;
-    });
-    return toErasure(row);
+    };
+    return toErasure(manager ? await inTransaction(manager) : await this.dataSource.transaction(inTransaction));
+  }
+
+  /** Cancels the erasure a privacy request scheduled (withdrawal during the grace period); ERASURE_NOT_CANCELABLE once it started. */
+  async cancelForRequest(requestId: string, reason: string, actor: AuditActor, manager: EntityManager): Promise<ErasureDto | null> {
+    const [row]: Array<{ id: string }> = await manager.query(`SELECT id FROM erasures WHERE request_id = $1 ORDER BY created_at DESC LIMIT 1`, [requestId]);
+    return row ? this.cancel(row.id, reason, actor, manager) : null;
   }
 
   /** The open erasure of a user, if any (console: "pending deletion" with its date). */
@@ -179,8 +188,8 @@ export class ErasureService implements OnModuleInit {
     return due.length;
   }
 
-  private async enqueue(id: string): Promise<void> {
-    await this.jobs.send(ERASURE_QUEUE, { erasureId: id }, { singletonKey: id, retryLimit: 10, retryDelay: 60, retryBackoff: true });
+  private async enqueue(id: string, startAfterSeconds = 0): Promise<void> {
+    await this.jobs.send(ERASURE_QUEUE, { erasureId: id }, { singletonKey: id, retryLimit: 10, retryDelay: 60, retryBackoff: true, ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}) });
   }
 
   /**
