@@ -31,7 +31,8 @@ export class GenerationAdminController {
   }
 
   @Get('generations/provider')
-  @Authorize('read', 'Generation')
+  // Configuration, not personal data: every role that sees the system's status.
+  @Authorize('read', 'SystemStatus')
   @ApiOperation({ summary: 'Which video provider this server uses (the local simulator is labelled as such).' })
   provider(): ProviderInfo {
     return this.admin.providerInfo();

@@ -40,12 +40,14 @@ export class VideoProviderHost implements OnModuleInit, OnApplicationShutdown {
       failureRate: g.simulator.failurePercent / 100,
       moderationRate: g.simulator.moderationPercent / 100,
       expiresInSeconds: g.simulator.expiresInSeconds,
+      // With a signing secret, the simulator also sends signed webhooks to this server, as a provider would.
+      ...(g.webhookSecret ? { webhook: { url: `${this.config.publicUrl}/webhooks/video-provider`, secret: g.webhookSecret } } : {}),
     });
     const url = await sim.start(g.simulator.port, '127.0.0.1');
     this.simulator = sim;
     this.current = new OpenAiVideoProvider({ name: 'simulator', apiKey: 'simulator-no-key', baseURL: url, ...common });
     this.details = { name: 'simulator', simulator: true, baseUrl: url, label: 'LOCAL SIMULATOR — no real videos are generated (set OPENAI_API_KEY for a real provider)' };
-    this.logger.warn({ provider: 'simulator', url }, 'video provider: LOCAL SIMULATOR (no OPENAI_API_KEY); videos are a bundled sample clip');
+    this.logger.warn({ provider: 'simulator', listen: 'loopback', port: Number(new URL(url).port) }, 'video provider: LOCAL SIMULATOR (no OPENAI_API_KEY); videos are a bundled sample clip');
   }
 
   async onApplicationShutdown(): Promise<void> {
