@@ -7,6 +7,7 @@ import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchPackages } from './bench/packages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -191,6 +192,13 @@ async function main() {
       await benchAudit(auditApp);
     } finally {
       await auditApp.close();
+    }
+    // Access packages: the API here has no worker role; a child process builds the package.
+    const packagesApp = await createApp({ ...config, roles: new Set(['api']) });
+    try {
+      await benchPackages({ record, app: packagesApp, dbUrl });
+    } finally {
+      await packagesApp.close();
     }
   } finally {
     await server?.stop();

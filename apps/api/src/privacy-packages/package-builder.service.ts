@@ -65,6 +65,8 @@ interface MediaWork {
 }
 
 const ZIP_MIME = 'application/zip';
+/** Media are copied in 1 MiB chunks: fewer, larger buffers through the zip and hash streams. */
+const MEDIA_READ_CHUNK_BYTES = 1024 * 1024;
 
 @Injectable()
 export class PackageBuilder {
@@ -200,7 +202,7 @@ export class PackageBuilder {
       await add('data.json', 'application/json', Readable.from(this.dataJsonChunks(spec, categories)), false);
       for (const c of categories) await add(csvPathFor(c.source.category), 'text/csv', Readable.from(csvChunks(c)), false);
       for (const m of media) {
-        const read = await this.storage.get(m.storageKey);
+        const read = await this.storage.get(m.storageKey, { readChunkBytes: MEDIA_READ_CHUNK_BYTES });
         // Videos and images are already compressed: stored, not deflated (as `zip -0`).
         await add(m.path, m.contentType, read.stream, true);
       }
