@@ -7,6 +7,7 @@ import { SetPasswordPage } from './account/SetPasswordPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { notifications } from './notifications';
+import { privacyPackages } from './privacy-packages';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -34,6 +35,7 @@ export const App = () => (
       <Resource {...staff} />
       <Resource {...notifications} />
       <Resource {...auditLog} />
+      <Resource {...privacyPackages} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>
