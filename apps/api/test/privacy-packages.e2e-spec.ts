@@ -225,6 +225,30 @@ describe('privacy packages: access package build, contents and download links', 
     await request(t.server).get('/admin/privacy-packages').set('Authorization', `Bearer ${agent}`).expect(403);
     await request(t.server).get(`/admin/privacy-packages/${randomUUIDv4()}`).set('Authorization', `Bearer ${officer}`).expect(404);
   });
+
+  it('fails a package at once, telling the failure listeners, when an exporter yields a record outside the schema', async () => {
+    const failed: AccessPackageEvent[] = [];
+    service.onFailed(async (event) => {
+      failed.push(event);
+    });
+    t.app.get(PersonalDataRegistry).register({
+      category: 'zz.broken',
+      description: 'A source with a bad record',
+      purposes: ['testing'],
+      sources: ['system'],
+      async *export() {
+        yield { data: { ok: true }, media: [{ path: 'a.png', storageKey: 'nowhere', contentType: '' }] };
+      },
+      async erase() {
+        return { deleted: 0, anonymised: 0, retained: [] };
+      },
+    });
+    const { packageId: broken } = await service.build({ userId: user.id, requestId: null, format: 'access' });
+    const status = await waitFor(service, broken, (s) => s.state === 'failed' || s.state === 'ready');
+    expect(status).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'ACCESS_PACKAGE_INVALID' });
+    expect(failed.map((e) => [e.packageId, e.state, e.errorCode])).toEqual([[broken, 'failed', 'ACCESS_PACKAGE_INVALID']]);
+    await expect(service.issueDownloadLink(broken)).rejects.toMatchObject({ code: 'ACCESS_PACKAGE_NOT_READY' });
+  });
 });
 
 function randomUUIDv4(): string {

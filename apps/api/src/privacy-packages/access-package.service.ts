@@ -16,7 +16,7 @@ import { StorageService } from '../storage/storage.service';
 import { AccessPackageEntity, type AccessPackageFormat, type AccessPackageState } from './access-package.entity';
 import { AccessPackageTokenEntity } from './access-package-token.entity';
 import { PackageBuilder } from './package-builder.service';
-import { AccessPackageBuildInterruptedException, AccessPackageNotFoundException, AccessPackageNotReadyException } from './privacy-packages.exception';
+import { AccessPackageBuildInterruptedException, AccessPackageInvalidException, AccessPackageNotFoundException, AccessPackageNotReadyException } from './privacy-packages.exception';
 
 export const ACCESS_PACKAGE_QUEUE = 'privacy-packages.build';
 /** Attempts in all (the first and its retries) before a package is marked failed. */
@@ -258,6 +258,8 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     } catch (err) {
       await this.storage.delete(storageKey).catch(() => undefined);
       await this.afterFailure(packageId, attempt, err);
+      // Content outside the schema comes out the same on every attempt: failed at once, not retried.
+      if (err instanceof AccessPackageInvalidException) return;
       throw err;
     }
   }
@@ -293,7 +295,7 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
   /** Interrupted: back to queued for the retry. Other errors: queued while attempts remain, failed after the last. */
   private async afterFailure(packageId: string, attempt: number, err: unknown): Promise<void> {
     const code = err instanceof DomainException ? err.code : 'ACCESS_PACKAGE_BUILD_FAILED';
-    const final = !(err instanceof AccessPackageBuildInterruptedException) && attempt >= MAX_BUILD_ATTEMPTS;
+    const final = err instanceof AccessPackageInvalidException || (!(err instanceof AccessPackageBuildInterruptedException) && attempt >= MAX_BUILD_ATTEMPTS);
     this.logger.warn({ packageId, attempt, code, final }, 'access package build attempt failed');
     await this.dataSource.transaction(async (manager) => {
       const result = (await manager.query(
