@@ -226,6 +226,15 @@ describe('privacy packages: access package build, contents and download links', 
     await request(t.server).get(`/admin/privacy-packages/${randomUUIDv4()}`).set('Authorization', `Bearer ${officer}`).expect(404);
   });
 
+  it('sends the job again for a package left queued without one (a crash between recording and enqueueing)', async () => {
+    const db = t.app.get(DataSource);
+    const rows = (await db.query(`INSERT INTO access_packages (user_id, format, updated_at) VALUES ($1, 'portability', now() - interval '2 hours') RETURNING id`, [user.id])) as Array<{ id: string }>;
+    const stranded = rows[0]!.id;
+    expect(await service.requeueStranded()).toBe(1);
+    expect(await service.requeueStranded()).toBe(0);
+    expect(await waitFor(service, stranded, (s) => s.state === 'ready' || s.state === 'failed')).toMatchObject({ state: 'ready', attempts: 1 });
+  });
+
   it('fails a package at once, telling the failure listeners, when an exporter yields a record outside the schema', async () => {
     const failed: AccessPackageEvent[] = [];
     service.onFailed(async (event) => {

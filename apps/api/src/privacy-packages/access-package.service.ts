@@ -115,7 +115,8 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
       expireInSeconds: this.config.accessPackages.buildTimeoutMinutes * 60,
     });
     await this.jobs.work<BuildJob>(ACCESS_PACKAGE_QUEUE, (jobs) => this.handle(jobs), { batchSize: 1 });
-    this.scheduler.schedule('privacy-packages.purge', '17 * * * *', async () => {
+    this.scheduler.schedule('privacy-packages.sweep', '*/10 * * * *', async () => {
+      await this.requeueStranded();
       await this.purgeExpired();
     });
   }
@@ -193,6 +194,23 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     const expiresAt = new Date(Date.now() + ttlMs);
     await m.insert(AccessPackageTokenEntity, { packageId, userId: row.userId, tokenHash: hashDownloadToken(token), expiresAt, downloads: 0 });
     return { token, url: `${this.config.publicUrl}/v1/downloads/${token}`, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * Sends the build job again for packages queued for longer than `olderThanMinutes` without moving:
+   * a process that died between recording a package and enqueueing its job leaves such a row. A
+   * duplicate job is harmless: attempts are numbered and only the newest may mark the package ready.
+   */
+  async requeueStranded(olderThanMinutes = 30): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `UPDATE access_packages SET updated_at = now()
+        WHERE id IN (SELECT id FROM access_packages WHERE state = 'queued' AND updated_at < now() - make_interval(mins => $1) ORDER BY updated_at LIMIT 100)
+        RETURNING id`,
+      [olderThanMinutes],
+    )) as [Array<{ id: string }>, number];
+    for (const { id } of rows[0]) await this.jobs.send<BuildJob>(ACCESS_PACKAGE_QUEUE, { packageId: id });
+    if (rows[0].length > 0) this.logger.warn({ count: rows[0].length }, 'access packages re-enqueued after standing queued without a job');
+    return rows[0].length;
   }
 
   /** Deletes the zips of packages past their retention; the rows stay (state purged) for the request's record. */
