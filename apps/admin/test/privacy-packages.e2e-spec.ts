@@ -47,12 +47,12 @@ describe('console: data packages', () => {
       await page.locator('table tbody tr').first().click();
       const progress = page.getByTestId('package-progress');
       await progress.getByText('Queued').waitFor();
-      await progress.getByText('0 of 1 categories').waitFor();
+      await progress.getByText('0 of 2 categories').waitFor();
 
       await t.app.get(AccessPackageService).run(packageId);
       const { sha256 } = await t.app.get(AccessPackageService).status(packageId);
       await progress.getByText('Ready').waitFor();
-      await progress.getByText('1 of 1 categories').waitFor();
+      await progress.getByText('2 of 2 categories').waitFor();
       await progress.getByText(`SHA-256 ${sha256}`).waitFor();
     });
   });

@@ -218,7 +218,7 @@ describe('privacy packages: access package build, contents and download links', 
     const officer = await issueStaffToken(t.app, await ensureStaff(t.app, 'privacy_officer'));
     const list = await request(t.server).get('/admin/privacy-packages').query({ filter: JSON.stringify({ userId: user.id }) }).set('Authorization', `Bearer ${officer}`).expect(200);
     expect(list.headers['content-range']).toBe('privacy-packages 0-0/1');
-    expect(list.body[0]).toMatchObject({ id: packageId, state: 'purged', progress: { categoriesDone: 3, categoriesTotal: 3 } });
+    expect(list.body[0]).toMatchObject({ id: packageId, state: 'purged', progress: { categoriesDone: 4, categoriesTotal: 4 } });
     const one = await request(t.server).get(`/admin/privacy-packages/${packageId}`).set('Authorization', `Bearer ${officer}`).expect(200);
     expect(one.body.id).toBe(packageId);
     const agent = await issueStaffToken(t.app, await ensureStaff(t.app, 'support_agent'));
@@ -233,6 +233,21 @@ describe('privacy packages: access package build, contents and download links', 
     expect(await service.requeueStranded()).toBe(1);
     expect(await service.requeueStranded()).toBe(0);
     expect(await waitFor(service, stranded, (s) => s.state === 'ready' || s.state === 'failed')).toMatchObject({ state: 'ready', attempts: 1 });
+  });
+
+  it('lists earlier packages in a package, and erases every package of the user with their zips and links', async () => {
+    const source = t.app.get(PersonalDataRegistry).get('privacy.access_packages')!;
+    const listed: Array<Record<string, unknown>> = [];
+    for await (const r of source.export({ userId: user.id })) listed.push(r.data);
+    expect(listed[0]).toMatchObject({ packageId, state: 'purged', format: 'access' });
+    const { packageId: fresh } = await service.build({ userId: user.id, requestId: null, format: 'access' });
+    const ready = await waitFor(service, fresh, (s) => s.state === 'ready' || s.state === 'failed');
+    const { url } = await service.issueDownloadLink(fresh);
+    const outcome = await source.erase({ userId: user.id });
+    expect(outcome).toEqual({ deleted: listed.length + 1, anonymised: 0, retained: [] });
+    expect(await t.app.get(StorageService).exists(ready.storageKey!)).toBe(false);
+    expect((await request(t.server).get(new URL(url).pathname)).status).toBe(404);
+    expect(await source.erase({ userId: user.id })).toEqual({ deleted: 0, anonymised: 0, retained: [] });
   });
 
   it('fails a package at once, telling the failure listeners, when an exporter yields a record outside the schema', async () => {
@@ -319,7 +334,7 @@ describe('privacy packages: a build interrupted by a stopping worker resumes on 
       const data = JSON.parse(entries.get('data.json')!.bytes.toString('utf8')) as { format: string; categories: Array<{ category: string }> };
       expect(exportValidators().dataJson(data)).toBe(true);
       expect(data.format).toBe('portability');
-      expect(data.categories.map((c) => c.category)).toEqual(['generation.videos', 'identity.profile']);
+      expect(data.categories.map((c) => c.category)).toEqual(['generation.videos', 'identity.profile', 'privacy.access_packages']);
     } finally {
       await second?.close();
       await db.drop();

@@ -11,6 +11,7 @@ import type { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
 import { JobsService, type Job } from '../jobs/jobs.service';
+import { PersonalDataRegistry, type ErasureOutcome, type PersonalDataRecord } from '../personal-data/personal-data.registry';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { StorageService } from '../storage/storage.service';
 import { AccessPackageEntity, type AccessPackageFormat, type AccessPackageState } from './access-package.entity';
@@ -104,6 +105,7 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     private readonly builder: PackageBuilder,
     private readonly storage: StorageService,
     private readonly scheduler: ScheduledTaskRunner,
+    private readonly registry: PersonalDataRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -115,6 +117,15 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
       expireInSeconds: this.config.accessPackages.buildTimeoutMinutes * 60,
     });
     await this.jobs.work<BuildJob>(ACCESS_PACKAGE_QUEUE, (jobs) => this.handle(jobs), { batchSize: 1 });
+    // Packages are copies of a user's personal data: listed in later packages, erased with the user.
+    this.registry.register({
+      category: 'privacy.access_packages',
+      description: 'Copies of your data made at your request (this list, not their contents).',
+      purposes: ['answering your privacy requests'],
+      sources: ['system'],
+      export: (subject) => this.exportPackages(subject.userId),
+      erase: (subject) => this.erasePackages(subject.userId),
+    });
     this.scheduler.schedule('privacy-packages.sweep', '*/10 * * * *', async () => {
       await this.requeueStranded();
       await this.purgeExpired();
@@ -211,6 +222,34 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     for (const { id } of rows[0]) await this.jobs.send<BuildJob>(ACCESS_PACKAGE_QUEUE, { packageId: id });
     if (rows[0].length > 0) this.logger.warn({ count: rows[0].length }, 'access packages re-enqueued after standing queued without a job');
     return rows[0].length;
+  }
+
+  private async *exportPackages(userId: string): AsyncGenerator<PersonalDataRecord> {
+    const rows = await this.packages.find({ where: { userId }, order: { createdAt: 'ASC' } });
+    for (const r of rows) {
+      yield {
+        data: {
+          packageId: r.id,
+          requestId: r.requestId,
+          format: r.format,
+          state: r.state,
+          createdAt: r.createdAt.toISOString(),
+          readyAt: r.readyAt?.toISOString() ?? null,
+          size: r.size,
+          sha256: r.sha256,
+        },
+      };
+    }
+  }
+
+  /** Deletes every package of the user: zips (all attempts) and rows, download links with them. Idempotent. */
+  private async erasePackages(userId: string): Promise<ErasureOutcome> {
+    const rows = await this.packages.find({ where: { userId }, select: { id: true } });
+    for (const { id } of rows) {
+      for await (const object of this.storage.list(`privacy-packages/${id}/`)) await this.storage.delete(object.key);
+    }
+    const result = await this.packages.delete({ userId });
+    return { deleted: result.affected ?? rows.length, anonymised: 0, retained: [] };
   }
 
   /** Deletes the zips of packages past their retention; the rows stay (state purged) for the request's record. */
