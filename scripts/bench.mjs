@@ -12,6 +12,7 @@ import { benchRetention } from './bench/retention.mjs';
 import { benchGeneration } from './bench/generation.mjs';
 import { benchCredits } from './bench/credits.mjs';
 import { benchSupport } from './bench/support.mjs';
+import { benchPackages } from './bench/packages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -206,6 +207,13 @@ async function main() {
       await benchCredits({ app: creditsApp, dist, record, concurrently });
     } finally {
       await creditsApp.close();
+    }
+    // Access packages: the API here has no worker role; a child process builds the package.
+    const packagesApp = await createApp({ ...config, roles: new Set(['api']) });
+    try {
+      await benchPackages({ record, app: packagesApp, dbUrl });
+    } finally {
+      await packagesApp.close();
     }
   } finally {
     await server?.stop();

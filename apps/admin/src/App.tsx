@@ -22,6 +22,7 @@ import { creditEntries } from './credit-entries';
 import { stripeEvents } from './stripe-events';
 import { subscriptions } from './subscriptions';
 import { privacyRequests } from './privacy-requests';
+import { privacyPackages } from './privacy-packages';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
@@ -68,6 +69,7 @@ export const App = () => (
       <Resource {...creditEntries} />
       <Resource {...stripeEvents} />
       <Resource {...privacyRequests} />
+      <Resource {...privacyPackages} />
       <CustomRoutes>
         <Route path="/security" element={<SecurityPage />} />
       </CustomRoutes>

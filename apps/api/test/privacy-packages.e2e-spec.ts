@@ -10,10 +10,11 @@ import { DataSource } from 'typeorm';
 import { repoRoot } from '../src/config/app-config';
 import { AccessLogService } from '../src/identity/access-log.service';
 import { PersonalDataRegistry } from '../src/personal-data/personal-data.registry';
-import { AccessPackageService, type AccessPackageEvent, type AccessPackageStatus } from '../src/privacy-packages/access-package.service';
+import { AccessPackageService, type AccessPackageEvent, type AccessPackageStatus, hashDownloadToken } from '../src/privacy-packages/access-package.service';
 import { exportValidators } from '../src/privacy-packages/export-validator';
 import { StorageService } from '../src/storage/storage.service';
-import { TEST_MEDIA_PREFIX, registerTestSources } from './support/personal-data-sources';
+import { TEST_MEDIA_PREFIX, identityProfileSource, registerTestSources, storedFilesSource } from './support/personal-data-sources';
+import { createTestDatabase } from './support/test-database';
 import { TestApp, startTestApp } from './support/test-app';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 import { readZip } from './support/zip-reader';
@@ -179,7 +180,11 @@ describe('privacy packages: access package build, contents and download links', 
     expect((await download(t, used.url)).status).toBe(200);
     const unused = await service.issueDownloadLink(packageId, { ttlDays: 1 });
     // The links' time passes: both expire.
-    await db.query(`UPDATE access_package_tokens SET expires_at = now() - interval '1 second' WHERE token_hash IS NOT NULL AND created_at >= now() - interval '1 hour' AND expires_at > now() AND id IN (SELECT id FROM access_package_tokens ORDER BY created_at DESC LIMIT 2)`);
+    for (const l of [used, unused]) {
+      await db.query(`UPDATE access_package_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [hashDownloadToken(l.token)]);
+    }
+    const ttl = (await db.query(`SELECT round(extract(epoch FROM (expires_at - created_at)) / 86400) AS days FROM access_package_tokens ORDER BY created_at LIMIT 1`)) as Array<{ days: string }>;
+    expect(Number(ttl[0]!.days)).toBe(7);
     for (const url of [used.url, unused.url]) {
       const r = await request(t.server).get(new URL(url).pathname).set('Accept', 'text/html');
       expect(r.status).toBe(410);
@@ -221,8 +226,120 @@ describe('privacy packages: access package build, contents and download links', 
     await request(t.server).get('/admin/privacy-packages').set('Authorization', `Bearer ${agent}`).expect(403);
     await request(t.server).get(`/admin/privacy-packages/${randomUUIDv4()}`).set('Authorization', `Bearer ${officer}`).expect(404);
   });
+
+  it('sends the job again for a package left queued without one (a crash between recording and enqueueing)', async () => {
+    const db = t.app.get(DataSource);
+    const rows = (await db.query(`INSERT INTO access_packages (user_id, format, updated_at) VALUES ($1, 'portability', now() - interval '2 hours') RETURNING id`, [user.id])) as Array<{ id: string }>;
+    const stranded = rows[0]!.id;
+    expect(await service.requeueStranded()).toBe(1);
+    expect(await service.requeueStranded()).toBe(0);
+    expect(await waitFor(service, stranded, (s) => s.state === 'ready' || s.state === 'failed')).toMatchObject({ state: 'ready', attempts: 1 });
+  });
+
+  it('lists earlier packages in a package, and erases every package of the user with their zips and links', async () => {
+    const source = t.app.get(PersonalDataRegistry).get('privacy.access_packages')!;
+    const listed: Array<Record<string, unknown>> = [];
+    for await (const r of source.export({ userId: user.id })) listed.push(r.data);
+    expect(listed[0]).toMatchObject({ packageId, state: 'purged', format: 'access' });
+    const { packageId: fresh } = await service.build({ userId: user.id, requestId: null, format: 'access' });
+    const ready = await waitFor(service, fresh, (s) => s.state === 'ready' || s.state === 'failed');
+    const { url } = await service.issueDownloadLink(fresh);
+    const outcome = await source.erase({ userId: user.id });
+    expect(outcome).toEqual({ deleted: listed.length + 1, anonymised: 0, retained: [] });
+    expect(await t.app.get(StorageService).exists(ready.storageKey!)).toBe(false);
+    expect((await request(t.server).get(new URL(url).pathname)).status).toBe(404);
+    expect(await source.erase({ userId: user.id })).toEqual({ deleted: 0, anonymised: 0, retained: [] });
+  });
+
+  it('fails a package at once, telling the failure listeners, when an exporter yields a record outside the schema', async () => {
+    const failed: AccessPackageEvent[] = [];
+    service.onFailed(async (event) => {
+      failed.push(event);
+    });
+    t.app.get(PersonalDataRegistry).register({
+      category: 'zz.broken',
+      description: 'A source with a bad record',
+      purposes: ['testing'],
+      sources: ['system'],
+      async *export() {
+        yield { data: { ok: true }, media: [{ path: 'a.png', storageKey: 'nowhere', contentType: '' }] };
+      },
+      async erase() {
+        return { deleted: 0, anonymised: 0, retained: [] };
+      },
+    });
+    const { packageId: broken } = await service.build({ userId: user.id, requestId: null, format: 'access' });
+    const status = await waitFor(service, broken, (s) => s.state === 'failed' || s.state === 'ready');
+    expect(status).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'ACCESS_PACKAGE_INVALID' });
+    expect(failed.map((e) => [e.packageId, e.state, e.errorCode])).toEqual([[broken, 'failed', 'ACCESS_PACKAGE_INVALID']]);
+    await expect(service.issueDownloadLink(broken)).rejects.toMatchObject({ code: 'ACCESS_PACKAGE_NOT_READY' });
+  });
 });
 
 function randomUUIDv4(): string {
   return '3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b';
 }
+
+describe('privacy packages: a build interrupted by a stopping worker resumes on another instance', () => {
+  it('leaves nothing visible, then another instance on the same database builds the whole package', async () => {
+    const db = await createTestDatabase();
+    const storageDir = mkdtempSync(path.join(tmpdir(), 'soar2-shared-storage-'));
+    const env = { STORAGE_DIR: storageDir };
+    const first = await startTestApp({ db, env });
+    let second: TestApp | undefined;
+    try {
+      const user = await userWithToken(first.app, 'grace@example.com');
+      const video = randomBytes(200_000);
+      await first.app.get(StorageService).put(`${TEST_MEDIA_PREFIX}/${user.id}/clip.mp4`, video, { contentType: 'video/mp4' });
+      // On the first instance the videos exporter hangs after its first record, as a slow source would.
+      let reachedBlock: () => void = () => undefined;
+      const blocked = new Promise<void>((resolve) => (reachedBlock = resolve));
+      const real = storedFilesSource(first.app);
+      first.app.get(PersonalDataRegistry).register({
+        ...real,
+        async *export(subject) {
+          yield* real.export(subject);
+          reachedBlock();
+          await new Promise(() => undefined);
+        },
+      });
+      first.app.get(PersonalDataRegistry).register(identityProfileSource(first.app));
+      const service = first.app.get(AccessPackageService);
+      const { packageId } = await service.build({ userId: user.id, requestId: null, format: 'portability' });
+      await blocked;
+      expect((await service.status(packageId)).state).toBe('building');
+
+      await first.close();
+      second = await startTestApp({ db, env });
+      const stopped = await second.app.get(AccessPackageService).status(packageId);
+      expect(stopped).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'ACCESS_PACKAGE_BUILD_INTERRUPTED' });
+      const visible: string[] = [];
+      for await (const o of second.app.get(StorageService).list(`privacy-packages/${packageId}/`)) visible.push(o.key);
+      expect(visible).toEqual([]);
+
+      second.app.get(PersonalDataRegistry).register(storedFilesSource(second.app));
+      second.app.get(PersonalDataRegistry).register(identityProfileSource(second.app));
+      const done = await waitFor(second.app.get(AccessPackageService), packageId, (s) => s.state === 'ready' || s.state === 'failed', 60_000);
+      expect(done).toMatchObject({ state: 'ready', attempts: 2, storageKey: `privacy-packages/${packageId}/attempt-2.zip` });
+      const stored: string[] = [];
+      for await (const o of second.app.get(StorageService).list(`privacy-packages/${packageId}/`)) stored.push(o.key);
+      expect(stored).toEqual([done.storageKey]);
+
+      const read = await second.app.get(StorageService).get(done.storageKey!);
+      const chunks: Buffer[] = [];
+      for await (const c of read.stream) chunks.push(c as Buffer);
+      const entries = await readZip(Buffer.concat(chunks));
+      const manifest = JSON.parse(entries.get('manifest.json')!.bytes.toString('utf8')) as PackageManifest;
+      for (const f of manifest.files) expect(sha256(entries.get(f.path)!.bytes)).toBe(f.sha256);
+      expect(sha256(entries.get('media/videos/clip.mp4')!.bytes)).toBe(sha256(video));
+      const data = JSON.parse(entries.get('data.json')!.bytes.toString('utf8')) as { format: string; categories: Array<{ category: string }> };
+      expect(exportValidators().dataJson(data)).toBe(true);
+      expect(data.format).toBe('portability');
+      expect(data.categories.map((c) => c.category)).toEqual(['generation.videos', 'identity.profile', 'privacy.access_packages']);
+    } finally {
+      await second?.close();
+      await db.drop();
+      rmSync(storageDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

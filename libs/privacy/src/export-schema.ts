@@ -62,7 +62,8 @@ export interface PackageManifest {
 }
 
 const CATEGORY_KEY = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$';
-const MEDIA_PATH = '^media/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$';
+// Segments of plain characters, never `.` or `..`.
+const MEDIA_PATH = '^media(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+$';
 
 /** Schema of one record; the API validates records one by one while it streams them (flat memory). */
 export const EXPORT_RECORD_SCHEMA = {

@@ -41,12 +41,13 @@ export function redactThirdParties(text: string, subject: DataSubjectIdentifiers
   const ownEmails = new Set(subject.emails.map((e) => e.trim().toLowerCase()));
   const ownPhones = new Set((subject.phones ?? []).map(digits).filter((d) => d.length > 0));
   let out = text.replace(EMAIL, (m) => (ownEmails.has(m.toLowerCase()) ? m : THIRD_PARTY_EMAIL));
+  // Addresses first: a dotted IPv4 address would otherwise read as a phone number.
+  out = out.replace(IPV6_CANDIDATE, (m) => (isIpv6(m) ? THIRD_PARTY_IP : m)).replace(IPV4, THIRD_PARTY_IP);
   out = out.replace(PHONE, (m) => {
     const d = digits(m);
     if (d.length < 7 || d.length > 15 || DATE_LIKE.test(m.trim())) return m;
     return ownPhones.has(d) ? m : THIRD_PARTY_PHONE;
   });
-  out = out.replace(IPV6_CANDIDATE, (m) => (isIpv6(m) ? THIRD_PARTY_IP : m)).replace(IPV4, THIRD_PARTY_IP);
   const names = (subject.otherNames ?? []).map((n) => n.trim()).filter((n) => n.length >= 2);
   // Longest first, so "Ann Lee" is replaced whole before "Ann".
   for (const name of names.sort((a, b) => b.length - a.length)) {

@@ -108,6 +108,15 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
       totp_disabled: 'Two-step sign-in is off.',
       turn_off: 'Turn off two-step sign-in',
     },
+    privacyPackages: {
+      loading: 'Loading the package status…',
+      unavailable: 'The package status could not be loaded.',
+      progress: 'Progress',
+      categories: '%{done} of %{total} categories',
+      attempt: 'attempt %{n}',
+      failed: 'The package could not be built (%{code}); every retry was used.',
+      state: { queued: 'Queued', building: 'Building', ready: 'Ready', failed: 'Failed', purged: 'Purged' },
+    },
   },
   resources: {
     staff: {
@@ -262,6 +271,23 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
       },
       report: { title: 'Video generation: success rate and failure classes (30 days)', empty: 'No jobs yet.', success: 'Success %' },
       user_section: { title: 'Video jobs', summary: '%{total} jobs · %{completed} completed · %{failed} failed · failure rate %{rate}' },
+    },
+    'privacy-packages': {
+      name: 'Data package |||| Data packages',
+      fields: {
+        createdAt: 'Requested',
+        format: 'Format',
+        state: 'State',
+        'progress.categoriesDone': 'Categories done',
+        'progress.categoriesTotal': 'Categories',
+        attempts: 'Attempts',
+        readyAt: 'Ready',
+        expiresAt: 'Purged after',
+        userId: 'User',
+        requestId: 'Privacy request',
+        size: 'Size (bytes)',
+        sha256: 'SHA-256',
+      },
     },
   },
 }, consentConsoleMessages, ticketMessages);

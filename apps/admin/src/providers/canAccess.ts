@@ -20,6 +20,7 @@ export const RESOURCE_SUBJECTS: Readonly<Record<string, string>> = {
   tickets: 'Ticket',
   'ticket-messages': 'TicketMessage',
   'privacy-requests': 'PrivacyRequest',
+  'privacy-packages': 'PrivacyRequest',
   consents: 'Consent',
   'legal-holds': 'LegalHold',
   'retention-policies': 'RetentionPolicy',

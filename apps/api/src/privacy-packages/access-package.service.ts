@@ -11,12 +11,13 @@ import type { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
 import { JobsService, type Job } from '../jobs/jobs.service';
+import { PersonalDataRegistry, type ErasureOutcome, type PersonalDataRecord } from '../personal-data/personal-data.registry';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { StorageService } from '../storage/storage.service';
 import { AccessPackageEntity, type AccessPackageFormat, type AccessPackageState } from './access-package.entity';
 import { AccessPackageTokenEntity } from './access-package-token.entity';
 import { PackageBuilder } from './package-builder.service';
-import { AccessPackageBuildInterruptedException, AccessPackageNotFoundException, AccessPackageNotReadyException } from './privacy-packages.exception';
+import { AccessPackageBuildInterruptedException, AccessPackageInvalidException, AccessPackageNotFoundException, AccessPackageNotReadyException } from './privacy-packages.exception';
 
 export const ACCESS_PACKAGE_QUEUE = 'privacy-packages.build';
 /** Attempts in all (the first and its retries) before a package is marked failed. */
@@ -104,6 +105,7 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     private readonly builder: PackageBuilder,
     private readonly storage: StorageService,
     private readonly scheduler: ScheduledTaskRunner,
+    private readonly registry: PersonalDataRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -115,7 +117,17 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
       expireInSeconds: this.config.accessPackages.buildTimeoutMinutes * 60,
     });
     await this.jobs.work<BuildJob>(ACCESS_PACKAGE_QUEUE, (jobs) => this.handle(jobs), { batchSize: 1 });
-    this.scheduler.schedule('privacy-packages.purge', '17 * * * *', async () => {
+    // Packages are copies of a user's personal data: listed in later packages, erased with the user.
+    this.registry.register({
+      category: 'privacy.access_packages',
+      description: 'Copies of your data made at your request (this list, not their contents).',
+      purposes: ['answering your privacy requests'],
+      sources: ['system'],
+      export: (subject) => this.exportPackages(subject.userId),
+      erase: (subject) => this.erasePackages(subject.userId),
+    });
+    this.scheduler.schedule('privacy-packages.sweep', '*/10 * * * *', async () => {
+      await this.requeueStranded();
       await this.purgeExpired();
     });
   }
@@ -195,6 +207,51 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     return { token, url: `${this.config.publicUrl}/v1/downloads/${token}`, expiresAt: expiresAt.toISOString() };
   }
 
+  /**
+   * Sends the build job again for packages queued for longer than `olderThanMinutes` without moving:
+   * a process that died between recording a package and enqueueing its job leaves such a row. A
+   * duplicate job is harmless: attempts are numbered and only the newest may mark the package ready.
+   */
+  async requeueStranded(olderThanMinutes = 30): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `UPDATE access_packages SET updated_at = now()
+        WHERE id IN (SELECT id FROM access_packages WHERE state = 'queued' AND updated_at < now() - make_interval(mins => $1) ORDER BY updated_at LIMIT 100)
+        RETURNING id`,
+      [olderThanMinutes],
+    )) as [Array<{ id: string }>, number];
+    for (const { id } of rows[0]) await this.jobs.send<BuildJob>(ACCESS_PACKAGE_QUEUE, { packageId: id });
+    if (rows[0].length > 0) this.logger.warn({ count: rows[0].length }, 'access packages re-enqueued after standing queued without a job');
+    return rows[0].length;
+  }
+
+  private async *exportPackages(userId: string): AsyncGenerator<PersonalDataRecord> {
+    const rows = await this.packages.find({ where: { userId }, order: { createdAt: 'ASC' } });
+    for (const r of rows) {
+      yield {
+        data: {
+          packageId: r.id,
+          requestId: r.requestId,
+          format: r.format,
+          state: r.state,
+          createdAt: r.createdAt.toISOString(),
+          readyAt: r.readyAt?.toISOString() ?? null,
+          size: r.size,
+          sha256: r.sha256,
+        },
+      };
+    }
+  }
+
+  /** Deletes every package of the user: zips (all attempts) and rows, download links with them. Idempotent. */
+  private async erasePackages(userId: string): Promise<ErasureOutcome> {
+    const rows = await this.packages.find({ where: { userId }, select: { id: true } });
+    for (const { id } of rows) {
+      for await (const object of this.storage.list(`privacy-packages/${id}/`)) await this.storage.delete(object.key);
+    }
+    const result = await this.packages.delete({ userId });
+    return { deleted: result.affected ?? rows.length, anonymised: 0, retained: [] };
+  }
+
   /** Deletes the zips of packages past their retention; the rows stay (state purged) for the request's record. */
   async purgeExpired(now = new Date()): Promise<number> {
     const rows = await this.packages.createQueryBuilder('p').where("p.state = 'ready' AND p.expires_at <= :now", { now }).limit(500).getMany();
@@ -258,6 +315,8 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     } catch (err) {
       await this.storage.delete(storageKey).catch(() => undefined);
       await this.afterFailure(packageId, attempt, err);
+      // Content outside the schema comes out the same on every attempt: failed at once, not retried.
+      if (err instanceof AccessPackageInvalidException) return;
       throw err;
     }
   }
@@ -293,7 +352,7 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
   /** Interrupted: back to queued for the retry. Other errors: queued while attempts remain, failed after the last. */
   private async afterFailure(packageId: string, attempt: number, err: unknown): Promise<void> {
     const code = err instanceof DomainException ? err.code : 'ACCESS_PACKAGE_BUILD_FAILED';
-    const final = !(err instanceof AccessPackageBuildInterruptedException) && attempt >= MAX_BUILD_ATTEMPTS;
+    const final = err instanceof AccessPackageInvalidException || (!(err instanceof AccessPackageBuildInterruptedException) && attempt >= MAX_BUILD_ATTEMPTS);
     this.logger.warn({ packageId, attempt, code, final }, 'access package build attempt failed');
     await this.dataSource.transaction(async (manager) => {
       const result = (await manager.query(

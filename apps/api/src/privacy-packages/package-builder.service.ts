@@ -65,6 +65,8 @@ interface MediaWork {
 }
 
 const ZIP_MIME = 'application/zip';
+/** Media are copied in 1 MiB chunks: fewer, larger buffers through the zip and hash streams. */
+const MEDIA_READ_CHUNK_BYTES = 1024 * 1024;
 
 @Injectable()
 export class PackageBuilder {
@@ -107,7 +109,7 @@ export class PackageBuilder {
           if (record.media?.length) {
             exported.media = [];
             for (const m of record.media) {
-              const zipPath = uniquePath(mediaPathFor(m.path), mediaPaths);
+              const zipPath = uniquePath(safeMediaPath(m.path, source.category), mediaPaths);
               exported.media.push({ path: zipPath, contentType: m.contentType });
               media.push({ path: zipPath, storageKey: m.storageKey, contentType: m.contentType });
               mediaCount += 1;
@@ -170,6 +172,9 @@ export class PackageBuilder {
     });
     const upload = new PassThrough({ highWaterMark: 1024 * 1024 });
     archive.pipe(counted).pipe(upload);
+    // Errors surface through `failure` and the put's rejection; the put may not be reading yet when one happens.
+    counted.on('error', () => undefined);
+    upload.on('error', () => undefined);
     const stored = this.storage.put(spec.storageKey, upload, { contentType: ZIP_MIME, metadata: { package: spec.packageId } });
     // A failed put (or archive) must not leave the appends waiting forever.
     let failure: Error | undefined;
@@ -200,7 +205,7 @@ export class PackageBuilder {
       await add('data.json', 'application/json', Readable.from(this.dataJsonChunks(spec, categories)), false);
       for (const c of categories) await add(csvPathFor(c.source.category), 'text/csv', Readable.from(csvChunks(c)), false);
       for (const m of media) {
-        const read = await this.storage.get(m.storageKey);
+        const read = await this.storage.get(m.storageKey, { readChunkBytes: MEDIA_READ_CHUNK_BYTES });
         // Videos and images are already compressed: stored, not deflated (as `zip -0`).
         await add(m.path, m.contentType, read.stream, true);
       }
@@ -316,6 +321,14 @@ function waitForEntry(archive: ZipArchive, name: string): Promise<void> {
     archive.on('warning', onError);
     archive.on('close', onClose);
   });
+}
+
+function safeMediaPath(exporterPath: string, category: string): string {
+  try {
+    return mediaPathFor(exporterPath);
+  } catch (err) {
+    throw new AccessPackageInvalidException(`a media path of ${category}`, (err as Error).message);
+  }
 }
 
 /** Two records naming the same media path get `name-2.ext`, `name-3.ext`… */

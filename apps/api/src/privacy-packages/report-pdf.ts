@@ -35,7 +35,7 @@ function ensureSpace(doc: PDFKit.PDFDocument, needed: number): void {
 
 /** A simple grid: column widths proportional to the longest cell, capped, rows wrapped to fit. */
 function drawTable(doc: PDFKit.PDFDocument, columns: string[], rows: string[][], width: number): void {
-  const longest = columns.map((c, i) => Math.min(60, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length), 6)));
+  const longest = columns.map((c, i) => Math.min(60, Math.max(c.length + 2, ...rows.map((r) => (r[i] ?? '').length), 8)));
   const total = longest.reduce((a, b) => a + b, 0);
   const widths = longest.map((l) => (l / total) * width);
   const pad = 3;

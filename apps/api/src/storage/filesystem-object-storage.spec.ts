@@ -91,6 +91,26 @@ describe('FilesystemObjectStorage', () => {
     expect(sha256(await readAll((await storage.get('big.bin')).stream))).toBe(sha256(big));
   });
 
+  it('reads in chunks of the size asked for (capped at 8 MiB), the same bytes either way', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 5);
+    await storage.put('chunks.bin', big, { contentType: 'application/octet-stream' });
+    const sizes = async (readChunkBytes?: number): Promise<number[]> => {
+      const read = await storage.get('chunks.bin', readChunkBytes === undefined ? {} : { readChunkBytes });
+      const seen: number[] = [];
+      const parts: Buffer[] = [];
+      for await (const c of read.stream) {
+        seen.push((c as Buffer).length);
+        parts.push(c as Buffer);
+      }
+      expect(sha256(Buffer.concat(parts))).toBe(sha256(big));
+      return seen;
+    };
+    expect(Math.max(...(await sizes()))).toBe(64 * 1024);
+    expect(await sizes(1024 * 1024)).toEqual([1024 * 1024, 1024 * 1024, 1024 * 1024, 5]);
+    expect(await sizes(64 * 1024 * 1024)).toEqual([3 * 1024 * 1024 + 5]);
+    expect(Math.max(...(await sizes(0)))).toBe(64 * 1024);
+  });
+
   it('stores an empty object', async () => {
     const stored = await storage.put('empty', Buffer.alloc(0), { contentType: 'application/octet-stream' });
     expect(stored).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)) });

@@ -91,7 +91,7 @@ export class FilesystemObjectStorage implements ObjectStorage {
         return { ...head, ...extra, stream: Readable.from([]) };
       }
       // The stream owns the descriptor from here on and closes it when it ends or is destroyed.
-      return { ...head, ...extra, stream: handle.createReadStream({ start: OBJECT_HEADER_BYTES + start, end: OBJECT_HEADER_BYTES + end }) };
+      return { ...head, ...extra, stream: handle.createReadStream({ start: OBJECT_HEADER_BYTES + start, end: OBJECT_HEADER_BYTES + end, ...readChunk(options.readChunkBytes) }) };
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw err;
@@ -228,6 +228,14 @@ export class FilesystemObjectStorage implements ObjectStorage {
       if (st?.isFile() && st.mtimeMs < cutoff) await rm(file, { force: true });
     }
   }
+}
+
+const MAX_READ_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** A stream highWaterMark from the caller's hint, within 1 byte..8 MiB; Node's default (64 KiB) without one. */
+function readChunk(bytes: number | undefined): { highWaterMark?: number } {
+  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < 1) return {};
+  return { highWaterMark: Math.min(bytes, MAX_READ_CHUNK_BYTES) };
 }
 
 function toBuffer(chunk: unknown): Buffer {

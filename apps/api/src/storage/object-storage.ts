@@ -64,6 +64,8 @@ export interface ByteRange {
 
 export interface GetObjectOptions {
   range?: ByteRange;
+  /** Size of the chunks the stream reads, in bytes (a hint: bulk copies read in larger chunks; drivers may ignore it). */
+  readChunkBytes?: number;
 }
 
 export interface ObjectRead extends ObjectHead {
