@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
+import { ConsentService } from '../src/consent/consent.service';
 import { DataSource } from 'typeorm';
 import { CreditsService } from '../src/credits/credits.service';
 import { GenerationService } from '../src/generation/generation.service';
@@ -291,6 +292,14 @@ describe('generation: /v1/videos end to end against the simulator (real openai S
     // u2 may or may not have finished before the restriction; u always counts.
     expect(prefs.map((p) => p.user_id)).toContain(u.id);
     void t.app.get(GenerationService);
+  });
+
+  it('skips preference aggregation once the user withdrew analytics consent in the ledger', async () => {
+    const u = await user(50);
+    await t.app.get(ConsentService).record({ userId: u.id, purpose: 'analytics', granted: false, source: 'user' });
+    const id = await start(u.token);
+    await waitForFinal(ds, id);
+    expect(await ds.query(`SELECT user_id FROM generation_preferences WHERE user_id = $1`, [u.id])).toEqual([]);
   });
 });
 

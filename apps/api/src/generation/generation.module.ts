@@ -2,6 +2,8 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { ConsentModule } from '../consent/consent.module';
+import { ConsentService } from '../consent/consent.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
 import { HoldReferenceRegistry, HoldReferenceState } from '../credits/hold-reference.registry';
@@ -35,7 +37,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * the registry) and GenerationPreferencesService.useGate (the consent ledger).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule],
+  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule],
   controllers: [GenerationController, GenerationWebhooksController, GenerationAdminController],
   providers: [
     GenerationSettings,
@@ -62,6 +64,7 @@ export class GenerationModule implements OnModuleInit {
     private readonly generation: GenerationService,
     private readonly preferences: GenerationPreferencesService,
     private readonly storage: StorageService,
+    private readonly consent: ConsentService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -72,6 +75,13 @@ export class GenerationModule implements OnModuleInit {
     }
     this.scheduler.schedule('generation.resume', this.config.generation.sweepCron, async () => {
       for (const id of await this.repo.dueJobIds(SWEEP_BATCH)) await this.generation.enqueue(id);
+    });
+    // Usage habits and preferences (privacy policy) are counted until the user withdraws analytics consent.
+    this.preferences.useGate({
+      allowed: async (userId, manager) => {
+        const analytics = (await this.consent.current(userId, manager)).purposes.analytics;
+        return !(analytics?.recorded && !analytics.granted);
+      },
     });
     this.holdReferences.register('job', {
       states: async (ids) => {
