@@ -174,6 +174,16 @@ describe('support desk integrations (jobs, refunds, account flags, privacy conve
     expect(await requestsOfBob()).toBe(1);
   });
 
+  it('has a signed-in author re-confirm a deletion by the emailed code, as in the API', async () => {
+    const dave = await userWithToken(t.app, 'dave.integrations@example.test');
+    const ticket = await v1(dave)('/v1/tickets').send({ subject: 'Delete my account', body: 'Please delete everything.', category: 'privacy' }).expect(201);
+    const converted = (await admin('admin').post(`/admin/tickets/${ticket.body.id}/convert-to-privacy-request`).send({ type: 'deletion' }).expect(200)).body as TicketJson;
+    const [pr] = (await ds.query(`SELECT status, user_id AS "userId", ticket_id AS "ticketId" FROM privacy_requests WHERE id = $1`, [converted.privacyRequestId])) as Array<Record<string, unknown>>;
+    expect(pr).toEqual({ status: 'identity_pending', userId: dave.id, ticketId: ticket.body.id });
+    const kinds = ((await ds.query(`SELECT kind FROM notifications WHERE recipient = $1 AND kind LIKE 'privacy.%' ORDER BY kind`, ['dave.integrations@example.test'])) as Array<{ kind: string }>).map((r) => r.kind);
+    expect(kinds).toEqual(['privacy.request_received', 'privacy.verification_code']);
+  });
+
   it('starts a guest ticket’s request at identity_pending and emails the usual code with the acknowledgement', async () => {
     const email = 'guest.integrations@example.test';
     const ticket = await ds.transaction((m) =>
