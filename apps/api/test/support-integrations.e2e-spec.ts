@@ -123,6 +123,8 @@ describe('support desk integrations (jobs, refunds, account flags, privacy conve
       completedId,
     ])) as Array<{ action: string }>;
     expect(audits.map((a) => a.action).sort()).toEqual(['generation.refund', 'ticket.refund_job']);
+    const jobView = await admin('agent').get(`/admin/generations/${completedId}`).expect(200);
+    expect(jobView.body.linkedTickets).toEqual(expect.arrayContaining([ticket.body.id]));
   });
 
   it('flags a legal hold touching the user and a scheduled erasure with its date on the ticket panel', async () => {

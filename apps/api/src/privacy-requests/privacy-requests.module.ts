@@ -22,7 +22,7 @@ import { PrivacyRequestsAdminService } from './privacy-requests-admin.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PrivacyRequestsService } from './privacy-requests.service';
 import { PrivacySweepService } from './privacy-sweep.service';
-import { PrivacyTicketConverterService } from './privacy-ticket-converter';
+import { PrivacyTicketConverterService } from './privacy-ticket-converter.service';
 import { RetentionErasureHandoff } from './retention-erasure.handoff';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 import { OptionalUserGuard } from './requester-access';
