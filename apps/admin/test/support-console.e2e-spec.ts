@@ -71,6 +71,25 @@ describe('console: support tickets', () => {
       expect(outbox[0]?.text).toContain('We restarted your job; it is done now.');
     });
 
+    it('converts a privacy ticket into a privacy request of the type chosen in the dialog, and links to it', async () => {
+      const res = await request(t.server).post('/v1/tickets').set('Authorization', `Bearer ${user.token}`).send({ subject: 'My data please', body: 'Send me my data.', category: 'privacy' }).expect(201);
+      const ticketId = (res.body as { id: string }).id;
+      await signIn(page, t.url, AGENT.email, PASSWORD);
+      await page.getByRole('menuitem', { name: 'Tickets' }).waitFor();
+      await page.goto(`${t.url}/#/tickets/${ticketId}/show`);
+      await page.getByTestId('ticket-subject').filter({ hasText: 'My data please' }).waitFor();
+      await page.getByRole('button', { name: 'Convert to privacy request' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('combobox').click();
+      await page.getByRole('option', { name: 'Portability' }).click();
+      await dialog.getByRole('button', { name: 'Convert to privacy request' }).click();
+      const link = page.getByRole('link', { name: /^[0-9a-f-]{36}$/ });
+      await link.waitFor();
+      const [pr] = (await t.app.get(DataSource).query(`SELECT id, type, status, ticket_id AS "ticketId" FROM privacy_requests WHERE user_id = $1`, [user.id])) as Array<Record<string, string>>;
+      expect(pr).toMatchObject({ type: 'portability', status: 'verified', ticketId });
+      expect(await link.textContent()).toBe(pr?.id);
+    });
+
     it('shows HTML and script in a ticket body as text, without running them', async () => {
       const dialogs: string[] = [];
       page.on('dialog', (d) => {

@@ -320,12 +320,14 @@ describe('support desk (/v1/tickets, /admin/tickets, /admin/ticket-macros)', () 
       await admin('admin').put(`/admin/ticket-macros/${created.body.id}`).send({ title: 'Refund issued', body: 'Updated', category: null }).expect(200);
     });
 
-    it('answer the privacy conversion with a clear code until the privacy module registers', async () => {
+    it('refuse a privacy conversion without a request type, or of a ticket that is not about privacy, and a refund of a job not linked', async () => {
       const privacy = await openTicket(alice, { category: 'privacy', subject: 'Delete my data', body: 'Please delete my account' });
-      const res = await admin('admin').post(`/admin/tickets/${privacy.id}/convert-to-privacy-request`).expect(501);
-      expect(res.body.code).toBe('PRIVACY_CONVERSION_UNAVAILABLE');
+      const res = await admin('admin').post(`/admin/tickets/${privacy.id}/convert-to-privacy-request`).send({}).expect(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(Object.keys(res.body.errors as object)).toEqual(['type']);
       const other = await openTicket(alice);
-      expect((await admin('admin').post(`/admin/tickets/${other.id}/convert-to-privacy-request`).expect(409)).body.code).toBe('PRIVACY_CONVERSION_NOT_ALLOWED');
+      expect((await admin('admin').post(`/admin/tickets/${other.id}/convert-to-privacy-request`).send({ type: 'deletion' }).expect(409)).body.code).toBe('PRIVACY_CONVERSION_NOT_ALLOWED');
+      expect(((await ds.query(`SELECT count(*)::int AS n FROM privacy_requests WHERE user_id = $1`, [alice.id])) as Array<{ n: number }>)[0]?.n).toBe(0);
       const notLinked = await admin('agent').post(`/admin/tickets/${other.id}/refund-job`).send({ jobId: '7b1e8a4e-5f0b-4f57-9d53-1f6bb7c9b8a1', reason: 'Failed render' }).expect(422);
       expect(notLinked.body.code).toBe('JOB_NOT_LINKED');
       await admin('auditor').post(`/admin/tickets/${other.id}/refund-job`).send({ jobId: '7b1e8a4e-5f0b-4f57-9d53-1f6bb7c9b8a1', reason: 'Failed render' }).expect(403);

@@ -1,5 +1,5 @@
 import { Box, List as MuiList, ListItem, ListItemText, Stack, Typography } from '@mui/material';
-import { DateField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
+import { DateField, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { DeadlineFlags } from './DeadlineFlags';
 import { DENIAL_REASON_CHOICES } from './privacyRequestChoices';
 import { RequestActionButton } from './RequestActionButton';
@@ -87,6 +87,9 @@ const Detail = () => {
         <DateField source="dueAt" label="Due" />
         <TextField source="governedBy" label="Deadline set by" />
         <TextField source="details" emptyText="—" />
+        <ReferenceField source="ticketId" reference="tickets" link="show" label="Converted from support ticket" emptyText="—">
+          <TextField source="number" />
+        </ReferenceField>
         <TextField source="denialReason" emptyText="—" />
         <TextField source="extensionReason" emptyText="—" />
         <TextField source="id" label="Reference" />

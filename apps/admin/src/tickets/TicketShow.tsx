@@ -1,8 +1,9 @@
 import WarningIcon from '@mui/icons-material/Warning';
-import { Alert, Box, Button, Card, CardContent, CardHeader, Chip, Divider, LinearProgress, List as MuiList, ListItem, ListItemText, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, CardHeader, Chip, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Divider, LinearProgress, List as MuiList, ListItem, ListItemText, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Show, useGetIdentity, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { Link as RaLink, Show, useGetIdentity, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { REQUEST_TYPE_CHOICES } from '../privacy-requests/privacyRequestChoices';
 import { callApi } from '../providers/consoleApi';
 import { TICKET_CATEGORY_CHOICES, TICKET_PRIORITY_CHOICES, TICKET_STATUS_CHOICES, choiceName } from './ticketChoices';
 
@@ -219,12 +220,70 @@ const TicketControls = ({ ticket }: { ticket: Ticket }) => {
           {translate('soar2.tickets.assign_me')}
         </Button>
       ) : null}
-      {ticket.category === 'privacy' && !ticket.privacyRequestId ? (
-        <Button size="small" onClick={() => act('convert-to-privacy-request', {}, 'soar2.tickets.converted')}>
-          {translate('soar2.tickets.convert')}
-        </Button>
-      ) : null}
+      {ticket.category === 'privacy' && !ticket.privacyRequestId ? <ConvertToPrivacyRequest ticket={ticket} /> : null}
     </Stack>
+  );
+};
+
+/** Converts a privacy ticket into a privacy request: the agent picks what the user asks for in a dialog. */
+const ConvertToPrivacyRequest = ({ ticket }: { ticket: Ticket }) => {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [open, setOpen] = useState(false);
+  const [type, setType] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [fieldError, setFieldError] = useState<string>();
+  const submit = async () => {
+    setBusy(true);
+    const r = await callApi('POST', `/admin/tickets/${ticket.id}/convert-to-privacy-request`, { type });
+    setBusy(false);
+    if (r.ok) {
+      setOpen(false);
+      notify('soar2.tickets.converted', { type: 'success' });
+      refresh();
+    } else if (r.fieldErrors?.type) setFieldError(r.fieldErrors.type);
+    else notify(r.message, { type: 'error' });
+  };
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        {translate('soar2.tickets.convert')}
+      </Button>
+      <Dialog open={open} onClose={() => !busy && setOpen(false)} fullWidth maxWidth="xs" aria-labelledby="convert-privacy-title">
+        <DialogTitle id="convert-privacy-title">{translate('soar2.tickets.convert')}</DialogTitle>
+        <DialogContent>
+          <DialogContentText sx={{ mb: 2 }}>{translate('soar2.tickets.convert_explanation')}</DialogContentText>
+          <TextField
+            select
+            fullWidth
+            size="small"
+            label={translate('soar2.tickets.privacy_request_type')}
+            value={type}
+            error={fieldError !== undefined}
+            helperText={fieldError}
+            onChange={(e) => {
+              setType(e.target.value);
+              setFieldError(undefined);
+            }}
+          >
+            {REQUEST_TYPE_CHOICES.map((c) => (
+              <MenuItem key={c.id} value={c.id}>
+                {c.name}
+              </MenuItem>
+            ))}
+          </TextField>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)} disabled={busy}>
+            {translate('ra.action.cancel')}
+          </Button>
+          <Button variant="contained" disabled={busy || !type} onClick={submit}>
+            {translate('soar2.tickets.convert')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
   );
 };
 
@@ -391,6 +450,11 @@ const TicketDetail = () => {
           {record.linkedJobIds.length > 0 ? (
             <Typography variant="body2" sx={{ mt: 1 }}>
               {translate('soar2.tickets.linked_jobs')}: {record.linkedJobIds.join(', ')}
+            </Typography>
+          ) : null}
+          {record.privacyRequestId ? (
+            <Typography variant="body2" sx={{ mt: 1 }}>
+              {translate('soar2.tickets.privacy_request')}: <RaLink to={`/privacy-requests/${record.privacyRequestId}/show`}>{record.privacyRequestId}</RaLink>
             </Typography>
           ) : null}
         </Box>

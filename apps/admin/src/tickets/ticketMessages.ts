@@ -42,6 +42,10 @@ export const ticketMessages = {
       adjusted: 'Credits adjusted',
       convert: 'Convert to privacy request',
       converted: 'Converted into a privacy request',
+      convert_explanation:
+        'Creates a privacy request for the ticket’s requester and links it to this ticket. A signed-in author is already verified (a deletion is re-confirmed by an emailed code); a guest gets the usual verification code. The acknowledgement is emailed.',
+      privacy_request_type: 'What the user asks for',
+      privacy_request: 'Privacy request',
       internal: 'Internal note',
       emailed: 'Emailed',
       attachments: 'Attachments',

@@ -79,7 +79,7 @@ export interface GenerationAdminDetail extends GenerationAdminRow {
   updatedAt: string;
   timeline: JobEvent[];
   creditEntries: CreditEntryRow[];
-  /** Support tickets linked to the job (the support module links them; none until it exists). */
+  /** Ids of the support tickets that link the job. */
   linkedTickets: string[];
   providerInfo: ProviderInfo;
   /** The user's credits now (support sees a refund land). */
@@ -130,6 +130,12 @@ export class GenerationAdminService {
     return detail;
   }
 
+  /** Support tickets that link the job (the desk checks on linking that the job is the ticket user's own). */
+  private async linkedTickets(jobId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM support_tickets WHERE $1::uuid = ANY(linked_job_ids) ORDER BY created_at`, [jobId]);
+    return rows.map((r) => r.id);
+  }
+
   private async detail(id: string): Promise<GenerationAdminDetail> {
     const job = await this.repo.get(id);
     if (!job) throw new GenerationNotFoundException();
@@ -168,7 +174,7 @@ export class GenerationAdminService {
       updatedAt: job.updatedAt.toISOString(),
       timeline: await this.repo.events(job.id),
       creditEntries: entries.map((e) => ({ id: e.id, kind: e.kind, amount: e.amount, heldDelta: e.held_delta, reason: e.reason, actorType: e.actor_type, createdAt: new Date(e.created_at).toISOString() })),
-      linkedTickets: [],
+      linkedTickets: await this.linkedTickets(job.id),
       providerInfo: this.providers.info(),
       userCredits: job.userId ? await this.credits.summary(job.userId) : null,
     };

@@ -13,11 +13,14 @@ import { JobsService } from '../jobs/jobs.service';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
 import { StorageService } from '../storage/storage.service';
+import { SupportExtensions } from '../support/support-extensions';
+import { SupportModule } from '../support/support.module';
 import { GenerationAdminController } from './generation-admin.controller';
 import { GenerationAdminService } from './generation-admin.service';
 import { GenerationJobEntity, GenerationPreferencesEntity } from './generation-job.entity';
 import { GenerationJobsRepository } from './generation-jobs.repository';
 import { generationPersonalDataSource } from './generation-personal-data';
+import { generationJobResolver } from './generation-support';
 import { GenerationPreferencesService } from './generation-preferences.service';
 import { GENERATION_QUEUE, GenerationSettings } from './generation-settings';
 import { GenerationWebhooksController } from './generation-webhooks.controller';
@@ -34,10 +37,11 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * Video generation: the public /v1/videos API, provider webhooks, the durable workers (pg-boss queue
  * `generation.step` + a sweep that resumes jobs whose worker died) and the console's support
  * operations. Other modules may use GenerationService (e.g. retention purges, privacy erasure via
- * the registry) and GenerationPreferencesService.useGate (the consent ledger).
+ * the registry) and GenerationPreferencesService.useGate (the consent ledger). The support desk
+ * reaches jobs through the resolver registered with SupportExtensions (generation-support.ts).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule],
+  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule, SupportModule],
   controllers: [GenerationController, GenerationWebhooksController, GenerationAdminController],
   providers: [
     GenerationSettings,
@@ -65,6 +69,8 @@ export class GenerationModule implements OnModuleInit {
     private readonly preferences: GenerationPreferencesService,
     private readonly storage: StorageService,
     private readonly consent: ConsentService,
+    private readonly admin: GenerationAdminService,
+    private readonly support: SupportExtensions,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -104,5 +110,7 @@ export class GenerationModule implements OnModuleInit {
         query: (sql, params) => this.dataSource.query(sql, params),
       }),
     );
+    // Support tickets link the user's own jobs, show their recent jobs and refund a linked one (the console's refund).
+    this.support.registerJobResolver(generationJobResolver(this.repo, this.admin));
   }
 }

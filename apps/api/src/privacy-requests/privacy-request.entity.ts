@@ -78,6 +78,10 @@ export class PrivacyRequestEntity {
   @Column({ name: 'duplicate_of', type: 'uuid', nullable: true })
   duplicateOf!: string | null;
 
+  /** The support ticket staff converted into this request (the ticket keeps this request's id too). */
+  @Column({ name: 'ticket_id', type: 'uuid', nullable: true })
+  ticketId!: string | null;
+
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
 

@@ -50,6 +50,8 @@ export interface PrivacyRequestSummary {
 }
 
 export interface PrivacyRequestDetail extends PrivacyRequestSummary {
+  /** The support ticket this request was converted from, if any. */
+  ticketId: string | null;
   subjectEmail: string | null;
   region: string | null;
   details: string | null;
@@ -169,6 +171,7 @@ export class PrivacyRequestsAdminService {
     const events = await manager.getRepository(PrivacyRequestEventEntity).find({ where: { requestId: r.id }, order: { id: 'ASC' } });
     return {
       ...this.summary(r, now),
+      ticketId: r.ticketId,
       subjectEmail: r.subjectEmail,
       region: r.region,
       details: r.details,

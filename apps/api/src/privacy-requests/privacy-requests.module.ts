@@ -10,6 +10,8 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
 import { StorageModule } from '../storage/storage.module';
 import { StorageService } from '../storage/storage.service';
+import { SupportExtensions } from '../support/support-extensions';
+import { SupportModule } from '../support/support.module';
 import { ConsentLedgerAdapter } from './consent-ledger.adapter';
 import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
@@ -20,6 +22,7 @@ import { PrivacyRequestsAdminService } from './privacy-requests-admin.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PrivacyRequestsService } from './privacy-requests.service';
 import { PrivacySweepService } from './privacy-sweep.service';
+import { PrivacyTicketConverterService } from './privacy-ticket-converter.service';
 import { RetentionErasureHandoff } from './retention-erasure.handoff';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 import { OptionalUserGuard } from './requester-access';
@@ -30,7 +33,7 @@ import { OptionalUserGuard } from './requester-access';
  * engine are reached through AccessPackageService, ConsentService and the ports bound here (docs/privacy-requests.md).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule, RetentionModule],
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule, RetentionModule, SupportModule],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
   providers: [
     PrivacyWorkflow,
@@ -39,6 +42,7 @@ import { OptionalUserGuard } from './requester-access';
     PrivacyFulfilmentService,
     PrivacySweepService,
     OptionalUserGuard,
+    PrivacyTicketConverterService,
     { provide: PRIVACY_CONSENT_PORT, useClass: ConsentLedgerAdapter },
     RetentionErasureHandoff,
     { provide: ERASURE_HANDOFF, useExisting: RetentionErasureHandoff },
@@ -50,6 +54,8 @@ export class PrivacyRequestsModule implements OnModuleInit {
     private readonly registry: PersonalDataRegistry,
     private readonly dataSource: DataSource,
     private readonly storage: StorageService,
+    private readonly support: SupportExtensions,
+    private readonly ticketConverter: PrivacyTicketConverterService,
   ) {}
 
   onModuleInit(): void {
@@ -58,5 +64,7 @@ export class PrivacyRequestsModule implements OnModuleInit {
     this.registry.register(identitySessionsSource(this.dataSource));
     this.registry.register(identityAccessLogSource(this.dataSource));
     this.registry.register(notificationEmailsSource(this.dataSource));
+    // Support: "convert to privacy request" on a privacy ticket creates the request here (linked both ways).
+    this.support.registerPrivacyConverter(this.ticketConverter);
   }
 }

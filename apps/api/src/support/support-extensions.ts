@@ -4,6 +4,7 @@
 // a privacy ticket into a privacy request. Until a module registers, support answers with a clear
 // code (see support.exception.ts) instead of guessing.
 import { Injectable } from '@nestjs/common';
+import type { RequestType } from '@soar2/privacy';
 import type { EntityManager } from 'typeorm';
 
 export interface LinkedJobSummary {
@@ -58,6 +59,8 @@ export type AccountFlagsProvider = (userId: string) => Promise<AccountFlag[]>;
 
 export interface PrivacyConversionInput {
   ticketId: string;
+  /** The privacy request type staff chose (one of REQUEST_TYPES in libs/privacy); validated by the support DTO. */
+  type: RequestType;
   userId: string | null;
   email: string | null;
   subject: string;

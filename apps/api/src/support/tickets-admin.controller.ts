@@ -15,7 +15,7 @@ import { parseListQuery } from '../admin-query/list-query';
 import type { AppAbility } from '../authz/ability';
 import { Authorize } from '../authz/authorize.decorator';
 import { CurrentAbility, CurrentStaff, StaffPrincipal } from '../identity/auth.decorators';
-import { AdjustCreditsDto, AssignTicketDto, RefundJobDto, StaffNoteDto, StaffReplyDto, TicketPriorityDto, TicketStatusDto } from './dto/ticket.dto';
+import { AdjustCreditsDto, AssignTicketDto, ConvertToPrivacyRequestDto, RefundJobDto, StaffNoteDto, StaffReplyDto, TicketPriorityDto, TicketStatusDto } from './dto/ticket.dto';
 import { SupportReport, SupportReportsService } from './support-reports.service';
 import { SUPPORT_ERROR_CODES } from './support.exception';
 import type { StaffTicketView } from './ticket-view';
@@ -125,8 +125,9 @@ export class TicketsAdminController {
   @Post(':id/refund-job')
   @Authorize('refund', 'Generation')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Refunds a job linked to the ticket through the generation module; 501 JOB_REFUND_UNAVAILABLE until generation registers its resolver.' })
+  @ApiOperation({ summary: 'Refunds a job linked to the ticket the way the jobs console does (captured credits only, once); recorded as ticket.refund_job. 501 JOB_REFUND_UNAVAILABLE in a build without generation.' })
   @ApiUnprocessableEntityResponse({ description: `JOB_NOT_LINKED: ${SUPPORT_ERROR_CODES.JOB_NOT_LINKED}` })
+  @ApiConflictResponse({ description: 'GENERATION_ACTION_NOT_ALLOWED: the job’s credits were not captured or were already refunded.' })
   refundJob(@Param('id', uuid) id: string, @Body() dto: RefundJobDto, @CurrentAbility() ability: AppAbility, @CurrentStaff() staff: StaffPrincipal): Promise<StaffTicketView> {
     return this.tickets.refundJob(id, dto, ability, staff);
   }
@@ -134,10 +135,14 @@ export class TicketsAdminController {
   @Post(':id/convert-to-privacy-request')
   @Authorize('read', 'Ticket')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Converts a privacy ticket into a privacy request (the privacy module creates it; the link is kept both ways). 501 PRIVACY_CONVERSION_UNAVAILABLE until privacy registers.' })
+  @ApiOperation({
+    summary:
+      'Converts a privacy ticket into a privacy request of the given type, for the ticket’s user (the privacy module creates it and sends the acknowledgement; the link is kept both ways). A signed-in author’s request starts verified (deletion: re-confirmed by code); a guest’s waits for the emailed code. 501 PRIVACY_CONVERSION_UNAVAILABLE in a build without privacy requests.',
+  })
   @ApiConflictResponse({ description: `PRIVACY_CONVERSION_NOT_ALLOWED: ${SUPPORT_ERROR_CODES.PRIVACY_CONVERSION_NOT_ALLOWED}` })
-  convert(@Param('id', uuid) id: string, @CurrentAbility() ability: AppAbility, @CurrentStaff() staff: StaffPrincipal): Promise<StaffTicketView> {
-    return this.tickets.convertToPrivacyRequest(id, ability, staff);
+  @ApiUnprocessableEntityResponse({ description: 'VALIDATION_FAILED: type is missing or not a privacy request type.' })
+  convert(@Param('id', uuid) id: string, @Body() dto: ConvertToPrivacyRequestDto, @CurrentAbility() ability: AppAbility, @CurrentStaff() staff: StaffPrincipal): Promise<StaffTicketView> {
+    return this.tickets.convertToPrivacyRequest(id, dto.type, ability, staff);
   }
 
   @Get(':id/attachments/:attachmentId')

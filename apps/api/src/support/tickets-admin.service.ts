@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import type { RequestType } from '@soar2/privacy';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
@@ -366,7 +367,7 @@ export class TicketsAdminService {
   }
 
   /** Hands a privacy ticket to the privacy module, which creates the request; the link is kept both ways. */
-  async convertToPrivacyRequest(id: string, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
+  async convertToPrivacyRequest(id: string, type: RequestType, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
     const converter = this.extensions.privacyConverter;
     return this.dataSource.transaction(async (manager) => {
       const t = await this.visible(id, ability, manager, true);
@@ -380,12 +381,12 @@ export class TicketsAdminService {
       const messages = await this.tickets.messages(id, manager);
       const body = messages.filter((m) => m.kind === 'user_message').map((m) => m.body).join('\n\n');
       const { privacyRequestId } = await converter.convert(
-        { ticketId: id, userId: t.userId, email: await this.recipient(t, manager), subject: t.subject, body, staff: { id: staff.id, role: staff.role } },
+        { ticketId: id, type, userId: t.userId, email: await this.recipient(t, manager), subject: t.subject, body, staff: { id: staff.id, role: staff.role } },
         manager,
       );
       await manager.query(`UPDATE support_tickets SET privacy_request_id = $2, updated_at = now() WHERE id = $1`, [id, privacyRequestId]);
       await this.tickets.addMessage(manager, { ticketId: id, kind: 'system', authorType: 'system', body: `Converted into privacy request ${privacyRequestId}.` });
-      await this.audit.record({ action: 'ticket.convert_to_privacy_request', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { privacyRequestId } }, manager);
+      await this.audit.record({ action: 'ticket.convert_to_privacy_request', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { privacyRequestId, type } }, manager);
       return this.detail((await this.tickets.row(id, manager)) as TicketRow, manager);
     });
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REQUEST_TYPES, RequestType } from '@soar2/privacy';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { IsDeliverableEmail, normalizeEmailInput } from '../../identity/dto/user-sign-in.dto';
@@ -136,6 +137,12 @@ export class AdjustCreditsDto {
   @ApiProperty({ description: 'A fresh UUID per adjustment the agent means: sending the same one again applies it once.' })
   @IsUUID('all', { message: 'requestId must be a UUID chosen by the client for this adjustment' })
   requestId!: string;
+}
+
+export class ConvertToPrivacyRequestDto {
+  @ApiProperty({ enum: REQUEST_TYPES, description: 'What the user asks for: the privacy request type to create.' })
+  @IsIn(REQUEST_TYPES, { message: `type must be one of ${REQUEST_TYPES.join(', ')}` })
+  type!: RequestType;
 }
 
 export class RefundJobDto {
