@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -16,6 +19,8 @@ describe('generation: a worker killed mid-job', () => {
   const sim = new VideoSimulator({ latencyMs: 60 });
   let db: TestDatabase;
   const apps: TestApp[] = [];
+  // Replicas share one database and one object store; any of them may finish a job.
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'soar2-resume-storage-'));
 
   beforeAll(async () => {
     await sim.start();
@@ -25,10 +30,11 @@ describe('generation: a worker killed mid-job', () => {
     for (const a of apps) await a.close().catch(() => undefined);
     await sim.stop();
     await db?.drop();
+    rmSync(storageDir, { recursive: true, force: true });
   });
 
   async function app(env: Record<string, string>): Promise<TestApp> {
-    const a = await startTestApp({ db, env: generationEnv(sim, { GENERATION_LEASE_MS: '800', ...env }) });
+    const a = await startTestApp({ db, env: generationEnv(sim, { GENERATION_LEASE_MS: '800', STORAGE_DIR: storageDir, ...env }) });
     apps.push(a);
     return a;
   }

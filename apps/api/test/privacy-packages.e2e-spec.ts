@@ -13,7 +13,7 @@ import { PersonalDataRegistry } from '../src/personal-data/personal-data.registr
 import { AccessPackageService, type AccessPackageEvent, type AccessPackageStatus, hashDownloadToken } from '../src/privacy-packages/access-package.service';
 import { exportValidators } from '../src/privacy-packages/export-validator';
 import { StorageService } from '../src/storage/storage.service';
-import { TEST_MEDIA_PREFIX, identityProfileSource, registerTestSources, storedFilesSource } from './support/personal-data-sources';
+import { TEST_MEDIA_PREFIX, registerTestSources, storedFilesSource } from './support/personal-data-sources';
 import { createTestDatabase } from './support/test-database';
 import { TestApp, startTestApp } from './support/test-app';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
@@ -303,7 +303,6 @@ describe('privacy packages: a build interrupted by a stopping worker resumes on 
           await new Promise(() => undefined);
         },
       });
-      first.app.get(PersonalDataRegistry).register(identityProfileSource(first.app));
       const service = first.app.get(AccessPackageService);
       const { packageId } = await service.build({ userId: user.id, requestId: null, format: 'portability' });
       await blocked;
@@ -318,7 +317,6 @@ describe('privacy packages: a build interrupted by a stopping worker resumes on 
       expect(visible).toEqual([]);
 
       second.app.get(PersonalDataRegistry).register(storedFilesSource(second.app));
-      second.app.get(PersonalDataRegistry).register(identityProfileSource(second.app));
       const done = await waitFor(second.app.get(AccessPackageService), packageId, (s) => s.state === 'ready' || s.state === 'failed', 60_000);
       expect(done).toMatchObject({ state: 'ready', attempts: 2, storageKey: `privacy-packages/${packageId}/attempt-2.zip` });
       const stored: string[] = [];
@@ -335,7 +333,8 @@ describe('privacy packages: a build interrupted by a stopping worker resumes on 
       const data = JSON.parse(entries.get('data.json')!.bytes.toString('utf8')) as { format: string; categories: Array<{ category: string }> };
       expect(exportValidators().dataJson(data)).toBe(true);
       expect(data.format).toBe('portability');
-      expect(data.categories.map((c) => c.category)).toEqual(['generation.videos', 'identity.profile', 'privacy.access_packages']);
+      // Every category the application registers (each module's source), plus the test's stored files.
+      expect(data.categories.map((c) => c.category)).toEqual(second.app.get(PersonalDataRegistry).list().map((c) => c.category));
     } finally {
       await second?.close();
       await db.drop();
