@@ -160,6 +160,9 @@ export function identityAccessLogSource(ds: DataSource): PersonalDataSource {
   };
 }
 
+/** Mail of the user: sent to their account, or to their address without a user id (e.g. privacy-request mail). */
+const OWN_MAIL = `(user_id = $1 OR recipient = (SELECT email FROM users WHERE id = $1))`;
+
 export function notificationEmailsSource(ds: DataSource): PersonalDataSource {
   return {
     category: 'notifications.emails',
@@ -172,7 +175,7 @@ export function notificationEmailsSource(ds: DataSource): PersonalDataSource {
           ds,
           (after) => [
             `SELECT id, kind, class, recipient AS "to", subject, CASE WHEN sensitive THEN '[removed]' ELSE text_body END AS text, status, created_at AS "createdAt", sent_at AS "sentAt"
-               FROM notifications WHERE user_id = $1 ${after ? 'AND id > $2' : ''} ORDER BY id`,
+               FROM notifications WHERE ${OWN_MAIL} ${after ? 'AND id > $2' : ''} ORDER BY id`,
             after ? [subject.userId, after] : [subject.userId],
           ],
           'id',
@@ -180,7 +183,8 @@ export function notificationEmailsSource(ds: DataSource): PersonalDataSource {
       );
     },
     async erase(subject) {
-      const rows: unknown[] = await ds.query(`DELETE FROM notifications WHERE user_id = $1 RETURNING id`, [subject.userId]);
+      // Run before the account is anonymised (eraseOrder), so the address still matches mail sent without a user id.
+      const rows: unknown[] = await ds.query(`DELETE FROM notifications WHERE ${OWN_MAIL} RETURNING id`, [subject.userId]);
       return { deleted: rows.length, anonymised: 0, retained: [] };
     },
   };
