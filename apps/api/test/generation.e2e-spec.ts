@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { ConsentService } from '../src/consent/consent.service';
+import { RetentionService } from '../src/retention/retention.service';
 import { DataSource } from 'typeorm';
 import { CreditsService } from '../src/credits/credits.service';
 import { GenerationService } from '../src/generation/generation.service';
@@ -9,7 +10,7 @@ import { VideoSimulator, signWebhook } from '../src/generation/simulator/video-s
 import { PersonalDataRegistry, collectRecords } from '../src/personal-data/personal-data.registry';
 import { WEBHOOK_SECRET, generationEnv, grantCredits, sha256, storedKeys, waitForFinal } from './support/generation-fixtures';
 import { TestApp, startTestApp } from './support/test-app';
-import { userWithToken } from './support/tokens';
+import { ensureStaff, userWithToken } from './support/tokens';
 
 jest.setTimeout(120_000);
 
@@ -292,6 +293,26 @@ describe('generation: /v1/videos end to end against the simulator (real openai S
     // u2 may or may not have finished before the restriction; u always counts.
     expect(prefs.map((p) => p.user_id)).toContain(u.id);
     void t.app.get(GenerationService);
+  });
+
+  it('purges videos the user deleted once their retention period is over, except those under a legal hold', async () => {
+    const u = await user(50);
+    const gone = await start(u.token, { prompt: 'A paper boat in the rain' });
+    const kept = await start(u.token, { prompt: 'A paper plane over the city' });
+    await waitForFinal(ds, gone);
+    await waitForFinal(ds, kept);
+    for (const id of [gone, kept]) await request(t.url).delete(`/v1/videos/${id}`).set('authorization', `Bearer ${u.token}`).expect(204);
+    await ds.query(`UPDATE generation_jobs SET deleted_at = now() - interval '40 days' WHERE id = ANY($1::uuid[])`, [[gone, kept]]);
+    const staffId = await ensureStaff(t.app, 'privacy_officer');
+    await ds.query(`INSERT INTO legal_holds (scope_type, scope_id, reason, requested_by, created_by) VALUES ('job', $1, 'evidence in a dispute', 'counsel', $2)`, [kept, staffId]);
+
+    const retention = t.app.get(RetentionService);
+    const [{ id: policyId }] = await ds.query(`SELECT id FROM retention_policies WHERE category = 'user_deleted_videos'`);
+    const run = await retention.startRun(policyId, 'manual', { type: 'staff', id: staffId, role: 'privacy_officer' });
+    const done = await retention.execute(run.id);
+    expect(done).toMatchObject({ status: 'completed', deleted: 1, skippedOnHold: 1 });
+    expect(await ds.query(`SELECT id FROM generation_jobs WHERE id = ANY($1::uuid[])`, [[gone, kept]])).toEqual([{ id: kept }]);
+    expect(await storedKeys(t.app, gone)).toEqual([]);
   });
 
   it('skips preference aggregation once the user withdrew analytics consent in the ledger', async () => {

@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentModule } from '../consent/consent.module';
+import { RetentionModule } from '../retention/retention.module';
+import { RetentionSweeperRegistry } from '../retention/retention-sweepers.registry';
+import { userDeletedVideosSweeper } from './generation-retention';
 import { ConsentService } from '../consent/consent.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
@@ -41,7 +44,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * reaches jobs through the resolver registered with SupportExtensions (generation-support.ts).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule, SupportModule],
+  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule, SupportModule, RetentionModule],
   controllers: [GenerationController, GenerationWebhooksController, GenerationAdminController],
   providers: [
     GenerationSettings,
@@ -71,6 +74,7 @@ export class GenerationModule implements OnModuleInit {
     private readonly consent: ConsentService,
     private readonly admin: GenerationAdminService,
     private readonly support: SupportExtensions,
+    private readonly sweepers: RetentionSweeperRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -89,6 +93,7 @@ export class GenerationModule implements OnModuleInit {
         return !(analytics?.recorded && !analytics.granted);
       },
     });
+    this.sweepers.register(userDeletedVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation }));
     this.holdReferences.register('job', {
       states: async (ids) => {
         const found = await this.repo.statuses(ids);
