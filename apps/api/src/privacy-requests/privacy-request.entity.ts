@@ -196,3 +196,41 @@ export class PrivacyRequestEventEntity {
   @Column({ type: 'jsonb' })
   details!: Record<string, unknown>;
 }
+
+/** What a submission decides; everything else of a new request starts empty. */
+export type NewRequestFields = Pick<PrivacyRequestEntity, 'type' | 'requesterType' | 'regimes' | 'userId' | 'requesterUserId' | 'email' | 'region'> &
+  Partial<Pick<PrivacyRequestEntity, 'subjectEmail' | 'details' | 'proposedChanges' | 'parentEvidence' | 'ticketId' | 'accessTokenHash'>>;
+
+/** A request as received (status `received` at `now`), for repository.create(); one place for the defaults. */
+export function receivedRequest(id: string, fields: NewRequestFields, now: Date): Partial<PrivacyRequestEntity> {
+  return {
+    subjectEmail: null,
+    details: null,
+    proposedChanges: null,
+    parentEvidence: null,
+    ticketId: null,
+    ...fields,
+    id,
+    status: 'received',
+    statusChangedAt: now,
+    heldFrom: null,
+    appliedChanges: null,
+    duplicateOf: null,
+    receivedAt: now,
+    extendedAt: null,
+    extensionReason: null,
+    clockStops: [],
+    assigneeId: null,
+    denialReason: null,
+    denialText: null,
+    verificationStage: null,
+    codeAttempts: 0,
+    verifiedAt: null,
+    subjectConfirmedAt: null,
+    proofStorageKey: null,
+    reminderSentAt: null,
+    fulfilment: {},
+    completedAt: null,
+    personalDataStrippedAt: null,
+  };
+}

@@ -23,7 +23,7 @@ import { StorageService } from '../storage/storage.service';
 import { CreatePrivacyRequestDto, PrivacyRequestCreatedDto, PrivacyRequestViewDto, TimelineEntryDto } from './dto/privacy-request.dto';
 import { acknowledgementMail, codeMail, statusMail } from './privacy-mail';
 import { ERASURE_HANDOFF, type ErasureHandoff } from './privacy-ports';
-import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
+import { PrivacyRequestEntity, PrivacyRequestEventEntity, receivedRequest } from './privacy-request.entity';
 import {
   CorrectionNotProposedException,
   InvalidPrivacyCodeException,
@@ -90,41 +90,25 @@ export class PrivacyRequestsService {
         }
       }
       const region = (account && requesterType === 'self' ? account.region : null) ?? dto.region?.toUpperCase() ?? null;
-      const req = manager.getRepository(PrivacyRequestEntity).create({
-        id: randomUUID(),
-        type,
-        requesterType,
-        regimes: applicableRegimes({ regulation: (dto.regulation as Regime | undefined) ?? null, region, requesterType }),
-        status: 'received',
-        statusChangedAt: now,
-        heldFrom: null,
-        userId: account && requesterType === 'self' ? account.id : null,
-        requesterUserId: principal?.id ?? null,
-        email,
-        subjectEmail: dto.subjectEmail ?? null,
-        region,
-        details: dto.details ?? null,
-        proposedChanges: dto.proposedChanges ? { ...dto.proposedChanges } : null,
-        appliedChanges: null,
-        duplicateOf: null,
-        receivedAt: now,
-        extendedAt: null,
-        extensionReason: null,
-        clockStops: [],
-        assigneeId: null,
-        denialReason: null,
-        denialText: null,
-        verificationStage: null,
-        codeAttempts: 0,
-        verifiedAt: null,
-        subjectConfirmedAt: null,
-        proofStorageKey: null,
-        parentEvidence: dto.parentEvidence ? { method: dto.parentEvidence.method, reference: dto.parentEvidence.reference } : null,
-        reminderSentAt: null,
-        fulfilment: {},
-        completedAt: null,
-        personalDataStrippedAt: null,
-      });
+      const req = manager.getRepository(PrivacyRequestEntity).create(
+        receivedRequest(
+          randomUUID(),
+          {
+            type,
+            requesterType,
+            regimes: applicableRegimes({ regulation: (dto.regulation as Regime | undefined) ?? null, region, requesterType }),
+            userId: account && requesterType === 'self' ? account.id : null,
+            requesterUserId: principal?.id ?? null,
+            email,
+            subjectEmail: dto.subjectEmail ?? null,
+            region,
+            details: dto.details ?? null,
+            proposedChanges: dto.proposedChanges ? { ...dto.proposedChanges } : null,
+            parentEvidence: dto.parentEvidence ? { method: dto.parentEvidence.method, reference: dto.parentEvidence.reference } : null,
+          },
+          now,
+        ),
+      );
       this.workflow.applyDeadlines(req, now);
       const access = principal ? null : this.workflow.newAccessToken();
       req.accessTokenHash = access?.hash ?? null;

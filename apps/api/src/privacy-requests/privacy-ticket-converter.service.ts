@@ -17,7 +17,7 @@ import { UserEntity } from '../identity/user.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { PrivacyConversionInput, PrivacyTicketConverter } from '../support/support-extensions';
 import { acknowledgementMail, codeMail } from './privacy-mail';
-import { PrivacyRequestEntity } from './privacy-request.entity';
+import { PrivacyRequestEntity, receivedRequest } from './privacy-request.entity';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 
 /** The request's `details` hold the ticket's subject and the user's messages, cut to the API's limit. */
@@ -53,43 +53,24 @@ export class PrivacyTicketConverterService implements PrivacyTicketConverter {
 
     const region = account?.region ?? null;
     const details = `Support ticket: ${input.subject}\n\n${input.body}`.slice(0, DETAILS_MAX);
-    const req = manager.getRepository(PrivacyRequestEntity).create({
-      id: randomUUID(),
-      type,
-      requesterType: 'self',
-      regimes: applicableRegimes({ regulation: null, region, requesterType: 'self' }),
-      status: 'received',
-      statusChangedAt: now,
-      heldFrom: null,
-      userId: account?.id ?? null,
-      requesterUserId: account?.id ?? null,
-      email,
-      subjectEmail: null,
-      region,
-      details,
-      proposedChanges: null,
-      appliedChanges: null,
-      duplicateOf: null,
-      ticketId: input.ticketId,
-      receivedAt: now,
-      extendedAt: null,
-      extensionReason: null,
-      clockStops: [],
-      assigneeId: null,
-      denialReason: null,
-      denialText: null,
-      verificationStage: null,
-      codeAttempts: 0,
-      verifiedAt: null,
-      subjectConfirmedAt: null,
-      proofStorageKey: null,
-      parentEvidence: null,
-      reminderSentAt: null,
-      fulfilment: {},
-      completedAt: null,
-      personalDataStrippedAt: null,
-      accessTokenHash: null,
-    });
+    const req = manager.getRepository(PrivacyRequestEntity).create(
+      receivedRequest(
+        randomUUID(),
+        {
+          type,
+          requesterType: 'self',
+          regimes: applicableRegimes({ regulation: null, region, requesterType: 'self' }),
+          userId: account?.id ?? null,
+          requesterUserId: account?.id ?? null,
+          email,
+          region,
+          details,
+          ticketId: input.ticketId,
+          accessTokenHash: null,
+        },
+        now,
+      ),
+    );
     this.workflow.applyDeadlines(req, now);
     await manager.getRepository(PrivacyRequestEntity).insert(req);
     await this.workflow.addEvent(manager, req.id, 'transition', actor, { to: 'received', visible: true, at: now, details: { event: 'convert_from_ticket', ticketId: input.ticketId } });

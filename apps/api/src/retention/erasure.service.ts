@@ -6,13 +6,13 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CERTIFICATE_FORMAT, emailHash, type CertificateCategory, type CertificateRetention, type DeletionCertificateBody, type SignedDeletionCertificate } from '@soar2/privacy';
 import { DataSource, EntityManager } from 'typeorm';
+import { equalityFilterSql } from '../admin-query/list-filter';
 import { ListPage } from '../admin-query/list-page';
 import { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import type { AuditActor } from '../audit/audit-entry';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataKeysService } from '../data-keys/data-keys.service';
-import { ValidationFailedException } from '../errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { LegalHoldsService } from '../legal-holds/legal-holds.service';
@@ -295,7 +295,7 @@ export class ErasureService implements OnModuleInit {
   }
 
   async list(q: ListQuery): Promise<ListPage<ErasureDto>> {
-    const { clause, params } = filterSql(q.filter, { id: 'id', userId: 'user_id', status: 'status', requestId: 'request_id' });
+    const { clause, params } = equalityFilterSql(q.filter, { id: { column: 'id', uuid: true }, userId: { column: 'user_id', uuid: true }, status: { column: 'status' }, requestId: { column: 'request_id', uuid: true } });
     const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM erasures ${clause}`, params);
     const rows: ErasureRow[] = await this.dataSource.query(
       `SELECT * FROM erasures ${clause} ORDER BY ${ERASURE_SORT[q.sortField] ?? 'created_at'} ${q.sortOrder}, id LIMIT ${q.take} OFFSET ${q.skip}`,
@@ -311,7 +311,7 @@ export class ErasureService implements OnModuleInit {
   }
 
   async listCertificates(q: ListQuery): Promise<ListPage<DeletionCertificateDto>> {
-    const { clause, params } = filterSql(q.filter, { id: 'id', subjectId: 'subject_id', requestId: 'request_id' });
+    const { clause, params } = equalityFilterSql(q.filter, { id: { column: 'id', uuid: true }, subjectId: { column: 'subject_id', uuid: true }, requestId: { column: 'request_id', uuid: true } });
     const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM deletion_certificates ${clause}`, params);
     const rows: CertificateRow[] = await this.dataSource.query(`SELECT * FROM deletion_certificates ${clause} ORDER BY ${q.sortField === 'id' ? 'id' : 'issued_at'} ${q.sortOrder}, id LIMIT ${q.take} OFFSET ${q.skip}`, params);
     return new ListPage('deletion-certificates', rows.map(toCertificate), q.skip, total);
@@ -326,21 +326,6 @@ export class ErasureService implements OnModuleInit {
   async certificatePdfKey(id: string): Promise<string> {
     return (await this.getCertificate(id)).pdfStorageKey;
   }
-}
-
-function filterSql(filter: Record<string, unknown>, columns: Record<string, string>): { clause: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const errors: Record<string, string> = {};
-  for (const [field, column] of Object.entries(columns)) {
-    const v = filter[field];
-    if (v === undefined) continue;
-    const values = Array.isArray(v) ? v : [v];
-    if (!values.every((x) => typeof x === 'string' && x.length <= 100)) errors[field] = `${field} must be text or a list of texts.`;
-    else where.push(`${column}::text = ANY($${params.push(values)})`);
-  }
-  if (Object.keys(errors).length) throw new ValidationFailedException(errors);
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 function toErasure(r: ErasureRow): ErasureDto {

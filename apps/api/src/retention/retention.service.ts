@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { retentionCutoff } from '@soar2/privacy';
 import { DataSource, EntityManager } from 'typeorm';
+import { equalityFilterSql } from '../admin-query/list-filter';
 import { ListPage } from '../admin-query/list-page';
 import { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import type { AuditActor } from '../audit/audit-entry';
@@ -243,25 +244,13 @@ export class RetentionService implements OnModuleInit {
   }
 
   async listRuns(q: ListQuery): Promise<ListPage<RetentionRunDto>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const f = q.filter;
-    const errors: Record<string, string> = {};
-    const eq = (field: string, column: string, pattern?: RegExp): void => {
-      const v = f[field];
-      if (v === undefined) return;
-      const values = Array.isArray(v) ? v : [v];
-      if (!values.every((x) => typeof x === 'string' && (!pattern || pattern.test(x)))) errors[field] = `${field} must be text${pattern ? ' in the expected format' : ''}.`;
-      else where.push(`${column} = ANY($${params.push(values)})`);
-    };
-    const uuid = /^[0-9a-f-]{36}$/i;
-    eq('id', 'id::text', uuid);
-    eq('policyId', 'policy_id::text', uuid);
-    eq('category', 'category');
-    eq('status', 'status');
-    eq('trigger', 'trigger');
-    if (Object.keys(errors).length) throw new ValidationFailedException(errors);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, params } = equalityFilterSql(q.filter, {
+      id: { column: 'id', uuid: true },
+      policyId: { column: 'policy_id', uuid: true },
+      category: { column: 'category' },
+      status: { column: 'status' },
+      trigger: { column: 'trigger' },
+    });
     const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM retention_runs ${clause}`, params);
     const rows: RunRow[] = await this.dataSource.query(
       `SELECT * FROM retention_runs ${clause} ORDER BY ${RUN_SORT[q.sortField] ?? 'created_at'} ${q.sortOrder} NULLS LAST, id LIMIT ${q.take} OFFSET ${q.skip}`,
