@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { REQUEST_TYPES, RequestType } from '@soar2/privacy';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
@@ -12,19 +13,22 @@ const trim = ({ value }: TransformFnParams): unknown => (typeof value === 'strin
 const PLAIN_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]*$/u;
 const PLAIN_TEXT_MESSAGE = 'must not contain control characters or text-direction overrides';
 
+/** A required plain-text field of 1 to `max` characters: trimmed, no control characters or direction overrides. */
+function PlainTextField(name: string, max: number, doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ maxLength: max, ...doc }),
+    Transform(trim),
+    IsString(),
+    Length(1, max, { message: `${name} must be 1 to ${max} characters long` }),
+    Matches(PLAIN_TEXT, { message: `${name} ${PLAIN_TEXT_MESSAGE}` }),
+  );
+}
+
 export class CreateTicketDto {
-  @ApiProperty({ maxLength: 200, example: 'My video failed twice' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 200, { message: 'subject must be 1 to 200 characters long' })
-  @Matches(PLAIN_TEXT, { message: `subject ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('subject', 200, { example: 'My video failed twice' })
   subject!: string;
 
-  @ApiProperty({ maxLength: 20000, description: 'Plain text; HTML is kept as text and never rendered.' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 20000, { message: 'body must be 1 to 20000 characters long' })
-  @Matches(PLAIN_TEXT, { message: `body ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('body', 20000, { description: 'Plain text; HTML is kept as text and never rendered.' })
   body!: string;
 
   @ApiProperty({ enum: TICKET_CATEGORIES })
@@ -41,11 +45,7 @@ export class CreateTicketDto {
 }
 
 export class TicketMessageDto {
-  @ApiProperty({ maxLength: 20000 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 20000, { message: 'body must be 1 to 20000 characters long' })
-  @Matches(PLAIN_TEXT, { message: `body ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('body', 20000)
   body!: string;
 }
 
@@ -59,18 +59,10 @@ export class GuestTicketDto {
   @IsIn(GUEST_CATEGORIES, { message: `category must be one of ${GUEST_CATEGORIES.join(', ')} when you are not signed in` })
   category!: (typeof GUEST_CATEGORIES)[number];
 
-  @ApiProperty({ maxLength: 200 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 200, { message: 'subject must be 1 to 200 characters long' })
-  @Matches(PLAIN_TEXT, { message: `subject ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('subject', 200)
   subject!: string;
 
-  @ApiProperty({ maxLength: 20000 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 20000, { message: 'body must be 1 to 20000 characters long' })
-  @Matches(PLAIN_TEXT, { message: `body ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('body', 20000)
   body!: string;
 }
 
@@ -158,18 +150,10 @@ export class RefundJobDto {
 }
 
 export class MacroDto {
-  @ApiProperty({ maxLength: 120 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 120, { message: 'title must be 1 to 120 characters long' })
-  @Matches(PLAIN_TEXT, { message: `title ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('title', 120)
   title!: string;
 
-  @ApiProperty({ maxLength: 20000 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 20000, { message: 'body must be 1 to 20000 characters long' })
-  @Matches(PLAIN_TEXT, { message: `body ${PLAIN_TEXT_MESSAGE}` })
+  @PlainTextField('body', 20000)
   body!: string;
 
   @ApiPropertyOptional({ enum: TICKET_CATEGORIES, nullable: true })
