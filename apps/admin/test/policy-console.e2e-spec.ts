@@ -15,7 +15,7 @@ import { UsersService } from '../../api/src/identity/users.service';
 import { SmtpPeer } from '../../api/test/support/smtp-peer';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
 import { issueStaffToken } from '../../api/test/support/tokens';
-import { buildConsole, signIn, useChromium } from './support/browser';
+import { buildConsole, signIn, signInAndOpen, useChromium } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -116,8 +116,7 @@ describe('console: policy versions, notices and campaigns', () => {
         req.end();
       });
 
-      await signIn(page, t.url, OFFICER.email, PASSWORD);
-      await page.goto(`${t.url}/#/users/${gpcUserId}/show`);
+      await signInAndOpen(page, t.url, OFFICER.email, PASSWORD, `#/users/${gpcUserId}/show`);
       await page.getByRole('heading', { name: 'Consents' }).waitFor();
       await page.getByTestId('gpc-status').getByText(/Global Privacy Control honoured since/).waitFor();
       const timeline = page.getByRole('list', { name: 'Consent timeline' });

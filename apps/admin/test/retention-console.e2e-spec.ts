@@ -9,7 +9,7 @@ import { StaffService } from '../../api/src/identity/staff.service';
 import { UsersService } from '../../api/src/identity/users.service';
 import { ErasureService } from '../../api/src/retention/erasure.service';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
-import { UI_WAIT_MS, buildConsole, signIn, useChromium } from './support/browser';
+import { UI_WAIT_MS, buildConsole, signIn, signInAndOpen, useChromium } from './support/browser';
 
 const PASSWORD = 'correct horse battery staple';
 const OFFICER = { email: 'pia.privacy@soar2.test', name: 'Pia Privacy' };
@@ -78,8 +78,7 @@ describe('console: legal holds, retention and deletion certificates', () => {
       const scheduled = await erasures.schedule({ userId: childId, child: true, reason: 'Verified parent asked (COPPA).', actor: { type: 'system', id: 'test' } });
       const done = await erasures.execute(scheduled.id);
       expect(done.status).toBe('completed');
-      await signIn(page, t.url, OFFICER.email, PASSWORD);
-      await page.goto(`${t.url}/#/deletion-certificates/${done.certificateId}/show`);
+      await signInAndOpen(page, t.url, OFFICER.email, PASSWORD, `#/deletion-certificates/${done.certificateId}/show`);
       await page.getByRole('heading', { name: 'What was erased' }).waitFor({ timeout: UI_WAIT_MS });
       await page.getByText('keystore.data_key: key_destroyed', { exact: false }).waitFor();
       expect(await page.getByText(CHILD.email).count()).toBe(0);

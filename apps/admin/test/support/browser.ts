@@ -59,6 +59,18 @@ export async function signIn(page: Page, url: string, email: string, password: s
   await submitSignIn(page, email, password);
 }
 
+/**
+ * Signs in, waits until the console has stored the session (the redirect after sign-in is done),
+ * then opens a console route such as `#/users/<id>/show`. Going there before the sign-in settles
+ * can lose the route to the post-sign-in redirect.
+ */
+export async function signInAndOpen(page: Page, url: string, email: string, password: string, route: string): Promise<void> {
+  await signIn(page, url, email, password);
+  await page.waitForFunction((key) => window.localStorage.getItem(key) !== null, 'soar2.console.session', { timeout: UI_WAIT_MS });
+  await page.getByRole('menuitem', { name: 'Dashboard' }).waitFor({ timeout: UI_WAIT_MS });
+  await page.goto(`${url}/${route}`);
+}
+
 export interface BrowserTab {
   /** The file's browser, for a test that needs a second, separate session. */
   browser: Browser;
