@@ -66,7 +66,10 @@ export async function signIn(page: Page, url: string, email: string, password: s
  */
 export async function signInAndOpen(page: Page, url: string, email: string, password: string, route: string): Promise<void> {
   await signIn(page, url, email, password);
-  await page.waitForFunction((key) => window.localStorage.getItem(key) !== null, 'soar2.console.session', { timeout: UI_WAIT_MS });
+  // Runs in the page; this file is also type-checked without the DOM library.
+  await page.waitForFunction((key) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(key) !== null, 'soar2.console.session', {
+    timeout: UI_WAIT_MS,
+  });
   await page.getByRole('menuitem', { name: 'Dashboard' }).waitFor({ timeout: UI_WAIT_MS });
   await page.goto(`${url}/${route}`);
 }
