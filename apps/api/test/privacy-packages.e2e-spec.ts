@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { PackageManifest } from '@soar2/privacy';
+import { retentionCutoff, type PackageManifest } from '@soar2/privacy';
 import { imageSize } from 'image-size';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import { AccessLogService } from '../src/identity/access-log.service';
 import { PersonalDataRegistry } from '../src/personal-data/personal-data.registry';
 import { AccessPackageService, type AccessPackageEvent, type AccessPackageStatus, hashDownloadToken } from '../src/privacy-packages/access-package.service';
 import { exportValidators } from '../src/privacy-packages/export-validator';
+import { RetentionSweeperRegistry } from '../src/retention/retention-sweepers.registry';
 import { StorageService } from '../src/storage/storage.service';
 import { TEST_MEDIA_PREFIX, registerTestSources, storedFilesSource } from './support/personal-data-sources';
 import { createTestDatabase } from './support/test-database';
@@ -205,10 +206,17 @@ describe('privacy packages: access package build, contents and download links', 
     expect(JSON.stringify(t.logs)).not.toContain(new URL(used.url).pathname.split('/').pop());
   });
 
-  it('answers 410 once the package is purged, even while the link is still valid', async () => {
+  it('answers 410 once the retention sweep purged the package, even while the link is still valid', async () => {
     const { url } = await service.issueDownloadLink(packageId);
-    await t.app.get(DataSource).query(`UPDATE access_packages SET expires_at = now() - interval '1 second' WHERE id = $1`, [packageId]);
-    expect(await service.purgeExpired()).toBe(1);
+    const ds = t.app.get(DataSource);
+    // The access_packages policy's keep days (7) set the purge date shown to the requester.
+    const [{ days }] = (await ds.query(`SELECT round(extract(epoch FROM expires_at - ready_at) / 86400)::int AS days FROM access_packages WHERE id = $1`, [packageId])) as Array<{ days: number }>;
+    expect(days).toBe(7);
+    await ds.query(`UPDATE access_packages SET ready_at = now() - interval '8 days' WHERE id = $1`, [packageId]);
+    const sweeper = t.app.get(RetentionSweeperRegistry).get('access_packages')!;
+    const window = { cutoff: retentionCutoff(new Date(), 7), keepDays: 7 };
+    expect(await ds.transaction((m) => sweeper.sweepBatch(window, 100, m))).toEqual({ deleted: 1, anonymised: 0 });
+    expect(await ds.transaction((m) => sweeper.sweepBatch(window, 100, m))).toEqual({ deleted: 0, anonymised: 0 });
     expect((await service.status(packageId)).state).toBe('purged');
     expect(await t.app.get(StorageService).exists((await service.status(packageId)).storageKey!)).toBe(false);
     expect((await request(t.server).get(new URL(url).pathname)).status).toBe(410);

@@ -100,7 +100,7 @@ describe('retention and erasure', () => {
 
     it('says when no installed module sweeps a category yet', async () => {
       await as('privacy_officer')
-        .post(`/admin/retention-policies/${await policyId('audit_log_archive')}/preview`)
+        .post(`/admin/retention-policies/${await policyId('account_profile')}/preview`)
         .expect(409)
         .expect((r) => expect(r.body.code).toBe('RETENTION_SWEEP_NOT_AVAILABLE'));
     });

@@ -26,7 +26,9 @@ export const CANONICAL_ENTRY_SQL = [
 ].join('\n  || ');
 
 /**
- * The first broken link among entries $1..$2 (sequence numbers, inclusive), or no row. The window
+ * The first broken link among entries $1..$2 (sequence numbers, inclusive), or no row. $3 and $4
+ * anchor the live table: the last archived sequence number (0 when nothing is archived) and the
+ * hash the first live entry must link to (the last archived hash, or 32 zero bytes). The window
  * starts at the last entry stored before $1, so a range also checks its link to the range before
  * and a gap is measured from the entry that really precedes it. PostgreSQL streams the range in
  * sequence order and stops at the first suspect: constant memory, whatever the size of the log.
@@ -36,8 +38,8 @@ export const VERIFY_RANGE_SQL = `
     FROM (
       SELECT a.sequence,
              lag(a.sequence) OVER w AS previous_sequence,
-             coalesce(lag(a.sequence) OVER w = a.sequence - 1, a.sequence = 1) AS contiguous,
-             a.prev_hash = coalesce(lag(a.hash) OVER w, '\\x${'00'.repeat(32)}'::bytea) AS linked,
+             coalesce(lag(a.sequence) OVER w = a.sequence - 1, a.sequence = $3::bigint + 1) AS contiguous,
+             a.prev_hash = coalesce(lag(a.hash) OVER w, $4::bytea) AS linked,
              sha256(a.prev_hash || convert_to(${CANONICAL_ENTRY_SQL}, 'UTF8')) = a.hash AS intact
         FROM audit_log a
        WHERE a.sequence <= $2

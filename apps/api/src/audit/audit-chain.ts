@@ -71,7 +71,17 @@ export function linkHash(prevHash: Buffer, fields: AuditLinkFields): Buffer {
   return createHash('sha256').update(prevHash).update(canonicalEntry(fields), 'utf8').digest();
 }
 
-export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
+export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch' | 'segment_mismatch';
+
+/** What a verification found in the archive (audit_log_segments and their files). */
+export interface ArchiveVerification {
+  /** Segments recorded. */
+  segments: number;
+  /** Entries read back from segment files and found intact. */
+  entriesInFiles: number;
+  /** Segments whose file was purged after the retention period: only their boundary hashes remain. */
+  filesPurged: number;
+}
 
 export interface ChainVerification {
   valid: boolean;
@@ -81,6 +91,8 @@ export interface ChainVerification {
   reason?: ChainBreakReason;
   /** A sentence for people. */
   detail?: string;
+  /** The archived part of the chain, when there is one. */
+  archive?: ArchiveVerification;
 }
 
 /** Where the chain ends according to its head row (moved in the same transaction as each append). */

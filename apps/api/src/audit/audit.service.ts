@@ -1,16 +1,20 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import type { ListQuery } from '../admin-query/list-query';
 import { AppendedAuditEntry, AuditAppender } from './audit-appender';
-import { ChainHead, ChainVerification, SuspectLink, describeBreak, verdictAtEnd } from './audit-chain';
+import { StorageObjectNotFoundException } from '../storage/storage.exception';
+import { StorageService } from '../storage/storage.service';
+import { ArchiveVerification, ChainHead, ChainVerification, GENESIS_HASH, SuspectLink, describeBreak, verdictAtEnd } from './audit-chain';
 import { VERIFY_RANGE_SQL } from './audit-chain-sql';
 import { AuditActor, AuditEntryInput, prepareAuditEntry } from './audit-entry';
 import { AuditLogFilter, isUnfiltered, parseAuditLogFilter } from './audit-log-query';
 import { AuditLogEntity } from './audit-log.entity';
 import { currentRequestMetadata } from './audit-request-context';
+import { SegmentLineChecker, SegmentProblem } from './audit-segment';
 import { AuditEntryNotFoundException } from './audit.exception';
 
 /** Entries one verification query covers; each is one short query, so progress never stalls a connection long. */
@@ -21,6 +25,31 @@ export const VERIFY_PARALLELISM = 2;
 interface HeadRow {
   last_sequence: string;
   last_hash: Buffer;
+}
+
+/** A row of audit_log_segments. */
+export interface SegmentRow {
+  id: string;
+  first_sequence: string;
+  last_sequence: string;
+  entry_count: number;
+  first_prev_hash: Buffer;
+  last_hash: Buffer;
+  first_occurred_at: Date;
+  last_occurred_at: Date;
+  storage_key: string;
+  file_sha256: Buffer;
+  file_bytes: string;
+  created_at: Date;
+  file_deleted_at: Date | null;
+}
+
+/** Where the archive ends: the live table continues from here. */
+interface ArchiveEnd {
+  lastSequence: number;
+  lastHash: Buffer;
+  summary: ArchiveVerification;
+  broken?: ChainVerification;
 }
 
 interface SuspectRow extends Omit<SuspectLink, 'sequence' | 'previousSequence'> {
@@ -40,6 +69,7 @@ export class AuditService {
     private readonly dataSource: DataSource,
     private readonly appender: AuditAppender,
     @InjectRepository(AuditLogEntity) private readonly entries: Repository<AuditLogEntity>,
+    private readonly storage: StorageService,
   ) {}
 
   /**
@@ -119,28 +149,104 @@ export class AuditService {
    */
   async verifyChain(rangeSize = VERIFY_RANGE_SIZE, parallelism = VERIFY_PARALLELISM): Promise<ChainVerification> {
     const head = await this.readHead();
-    let nextStart = 1;
+    // Archived segments first (files read back, checksums and links checked), then the live table
+    // anchored at the archive's last hash.
+    const archive = await this.verifyArchive();
+    const withArchive = (v: ChainVerification): ChainVerification => (archive.summary.segments > 0 ? { ...v, archive: archive.summary } : v);
+    if (archive.broken) return withArchive(archive.broken);
+    let nextStart = archive.lastSequence + 1;
     let first: SuspectLink | undefined;
     const worker = async (): Promise<void> => {
       // Ranges are claimed in order, so once a break is known no later range can hold an earlier one.
       while (nextStart <= head.lastSequence && !(first && first.sequence < nextStart)) {
         const from = nextStart;
         nextStart += rangeSize;
-        const suspect = await this.firstSuspect(from, Math.min(from + rangeSize - 1, head.lastSequence));
+        const suspect = await this.firstSuspect(from, Math.min(from + rangeSize - 1, head.lastSequence), archive);
         if (suspect && (!first || suspect.sequence < first.sequence)) first = suspect;
       }
     };
     await Promise.all(Array.from({ length: parallelism }, worker));
-    if (first) return describeBreak(first);
+    if (first) return withArchive(describeBreak(first));
     const last = (await this.dataSource.query('SELECT sequence, hash FROM audit_log WHERE sequence <= $1 ORDER BY sequence DESC LIMIT 1', [
       head.lastSequence,
     ])) as Array<{ sequence: string; hash: Buffer }>;
-    return verdictAtEnd(head, last[0] ? { sequence: Number(last[0].sequence), hash: last[0].hash } : undefined);
+    const end = last[0] ? { sequence: Number(last[0].sequence), hash: last[0].hash } : archive.lastSequence > 0 ? { sequence: archive.lastSequence, hash: archive.lastHash } : undefined;
+    return withArchive(verdictAtEnd(head, end));
+  }
+
+  /** Archived segments in order (audit_log_segments), each with the sequence range and hashes it covers. */
+  async segments(): Promise<SegmentRow[]> {
+    return (await this.dataSource.query('SELECT * FROM audit_log_segments ORDER BY first_sequence')) as SegmentRow[];
+  }
+
+  /**
+   * Checks the archive: segments follow each other without gaps and link hash to hash; each file
+   * still kept is read back, must have the recorded SHA-256, and every entry in it must link and
+   * hash correctly up to the segment's recorded last hash. A purged file leaves only its row's
+   * boundary hashes, which still carry the chain across.
+   */
+  private async verifyArchive(): Promise<ArchiveEnd> {
+    const segments = await this.segments();
+    const summary: ArchiveVerification = { segments: segments.length, entriesInFiles: 0, filesPurged: 0 };
+    let lastSequence = 0;
+    let lastHash = GENESIS_HASH;
+    const broken = (p: SegmentProblem): ArchiveEnd => ({ lastSequence, lastHash, summary, broken: { valid: false, checked: p.sequence - 1, firstBrokenSequence: p.sequence, reason: p.reason, detail: p.detail } });
+    for (const seg of segments) {
+      const first = Number(seg.first_sequence);
+      const boundary = { firstSequence: first, lastSequence: Number(seg.last_sequence), firstPrevHash: seg.first_prev_hash, lastHash: seg.last_hash };
+      if (first !== lastSequence + 1) return broken({ sequence: lastSequence + 1, reason: 'sequence_gap', detail: `No archived segment covers entry ${lastSequence + 1}.` });
+      if (!seg.first_prev_hash.equals(lastHash)) {
+        return broken({ sequence: first, reason: 'prev_hash_mismatch', detail: `Archived segment ${first}–${boundary.lastSequence} does not link to the hash of the entry before it.` });
+      }
+      if (seg.file_deleted_at) summary.filesPurged += 1;
+      else {
+        const problem = await this.checkSegmentFile(seg, boundary);
+        if (problem) return broken(problem);
+        summary.entriesInFiles += seg.entry_count;
+      }
+      lastSequence = boundary.lastSequence;
+      lastHash = seg.last_hash;
+    }
+    return { lastSequence, lastHash, summary };
+  }
+
+  /** Reads one segment file (streamed: constant memory) and returns its first problem, if any. */
+  private async checkSegmentFile(seg: SegmentRow, boundary: { firstSequence: number; lastSequence: number; firstPrevHash: Buffer; lastHash: Buffer }): Promise<SegmentProblem | undefined> {
+    const range = `${boundary.firstSequence}–${boundary.lastSequence}`;
+    let stream;
+    try {
+      ({ stream } = await this.storage.get(seg.storage_key));
+    } catch (err) {
+      if (err instanceof StorageObjectNotFoundException) {
+        return { sequence: boundary.firstSequence, reason: 'segment_mismatch', detail: `The archive file of entries ${range} is missing.` };
+      }
+      throw err;
+    }
+    const digest = createHash('sha256');
+    stream.on('data', (chunk: Buffer) => digest.update(chunk));
+    const checker = new SegmentLineChecker(boundary);
+    let problem: SegmentProblem | undefined;
+    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+      if (problem) continue; // keep reading: the checksum covers the whole file
+      problem = checker.next(text);
+    }
+    problem ??= checker.end();
+    if (!digest.digest().equals(seg.file_sha256)) {
+      return {
+        sequence: problem?.sequence ?? boundary.firstSequence,
+        reason: 'segment_mismatch',
+        detail: `The archive file of entries ${range} does not match the SHA-256 recorded when it was archived${problem ? `: ${problem.detail}` : '.'}`,
+      };
+    }
+    return problem;
   }
 
   private async total(filter: AuditLogFilter, count: () => Promise<number>): Promise<number> {
     // Sequences have no gaps, so the unfiltered total is the head's sequence: no count over the log.
-    return isUnfiltered(filter) ? (await this.readHead()).lastSequence : count();
+    if (!isUnfiltered(filter)) return count();
+    // Archived entries have left the table: the live rows are those after the last segment.
+    const rows = (await this.dataSource.query('SELECT coalesce(max(last_sequence), 0) AS archived FROM audit_log_segments')) as Array<{ archived: string }>;
+    return (await this.readHead()).lastSequence - Number(rows[0]?.archived ?? 0);
   }
 
   private async readHead(): Promise<ChainHead> {
@@ -150,11 +256,12 @@ export class AuditService {
     return { lastSequence: Number(row.last_sequence), lastHash: row.last_hash };
   }
 
-  private async firstSuspect(from: number, to: number): Promise<SuspectLink | undefined> {
-    const rows = (await this.dataSource.query(VERIFY_RANGE_SQL, [from, to])) as SuspectRow[];
+  private async firstSuspect(from: number, to: number, anchor: { lastSequence: number; lastHash: Buffer }): Promise<SuspectLink | undefined> {
+    const rows = (await this.dataSource.query(VERIFY_RANGE_SQL, [from, to, anchor.lastSequence, anchor.lastHash])) as SuspectRow[];
     const row = rows[0];
     if (!row) return undefined;
-    return { ...row, sequence: Number(row.sequence), previousSequence: row.previousSequence === null ? null : Number(row.previousSequence) };
+    const previous = row.previousSequence === null ? (anchor.lastSequence > 0 ? anchor.lastSequence : null) : Number(row.previousSequence);
+    return { ...row, sequence: Number(row.sequence), previousSequence: previous };
   }
 
   private async loadPseudonymKey(): Promise<Buffer> {

@@ -112,11 +112,11 @@ export interface AppConfig {
   accessPackages: {
     /** How long a download link works, in days (ACCESS_PACKAGE_LINK_TTL_DAYS). */
     linkTtlDays: number;
-    /** A package is purged this many days after it is ready (ACCESS_PACKAGE_RETENTION_DAYS). */
-    retentionDays: number;
     /** A build job not finished in this many minutes is taken as crashed and retried (ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES). */
     buildTimeoutMinutes: number;
   };
+  /** Audit-log archive (docs/audit-log.md): entries older than hotDays move into segment files of at most segmentMaxEntries. */
+  auditArchive: { hotDays: number; segmentMaxEntries: number };
 }
 
 export interface GenerationConfig {
@@ -417,8 +417,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     support: readSupport(r),
     accessPackages: {
       linkTtlDays: r.int('ACCESS_PACKAGE_LINK_TTL_DAYS', 7, 1, 90),
-      retentionDays: r.int('ACCESS_PACKAGE_RETENTION_DAYS', 7, 1, 90),
       buildTimeoutMinutes: r.int('ACCESS_PACKAGE_BUILD_TIMEOUT_MINUTES', 60, 1, 24 * 60),
+    },
+    auditArchive: {
+      hotDays: r.int('AUDIT_HOT_DAYS', 365, 0, 2190),
+      segmentMaxEntries: r.int('AUDIT_SEGMENT_MAX_ENTRIES', 100_000, 1, 1_000_000),
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);

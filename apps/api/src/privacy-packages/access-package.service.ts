@@ -126,9 +126,9 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
       export: (subject) => this.exportPackages(subject.userId),
       erase: (subject) => this.erasePackages(subject.userId),
     });
+    // Purging past the retention period is the access_packages retention policy's sweep (access-package-retention.ts).
     this.scheduler.schedule('privacy-packages.sweep', '*/10 * * * *', async () => {
       await this.requeueStranded();
-      await this.purgeExpired();
     });
   }
 
@@ -252,16 +252,6 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
     return { deleted: result.affected ?? rows.length, anonymised: 0, retained: [] };
   }
 
-  /** Deletes the zips of packages past their retention; the rows stay (state purged) for the request's record. */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const rows = await this.packages.createQueryBuilder('p').where("p.state = 'ready' AND p.expires_at <= :now", { now }).limit(500).getMany();
-    for (const row of rows) {
-      if (row.storageKey) await this.storage.delete(row.storageKey);
-      await this.packages.update({ id: row.id, state: 'ready' }, { state: 'purged' });
-    }
-    return rows.length;
-  }
-
   private async handle(jobs: Array<Job<BuildJob>>): Promise<void> {
     for (const job of jobs) await this.run(job.data.packageId);
   }
@@ -326,10 +316,12 @@ export class AccessPackageService implements OnModuleInit, OnModuleDestroy {
       const result = (await manager.query(
         `UPDATE access_packages
             SET state = 'ready', storage_key = $3, sha256 = $4, size = $5, bytes = $5, categories_done = categories_total,
-                ready_at = now(), expires_at = now() + make_interval(days => $6), updated_at = now()
+                ready_at = now(), updated_at = now(),
+                -- When the access_packages policy, as it stands now, will purge it (its keep days are the period).
+                expires_at = now() + make_interval(days => coalesce((SELECT keep_days FROM retention_policies WHERE category = 'access_packages'), 7))
           WHERE id = $1 AND attempts = $2 AND state = 'building'
           RETURNING id, user_id, request_id, format`,
-        [packageId, attempt, stored.key, stored.sha256, stored.size, this.config.accessPackages.retentionDays],
+        [packageId, attempt, stored.key, stored.sha256, stored.size],
       )) as [Array<{ user_id: string; request_id: string | null; format: AccessPackageFormat }>, number];
       const row = result[0][0];
       if (!row) return false;

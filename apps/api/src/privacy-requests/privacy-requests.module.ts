@@ -2,9 +2,11 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { AuditService } from '../audit/audit.service';
 import { ConsentModule } from '../consent/consent.module';
 import { PrivacyPackagesModule } from '../privacy-packages/privacy-packages.module';
 import { RetentionModule } from '../retention/retention.module';
+import { RetentionSweeperRegistry } from '../retention/retention-sweepers.registry';
 import { IdentityModule } from '../identity/identity.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
@@ -17,6 +19,7 @@ import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
 import { ERASURE_HANDOFF, PRIVACY_CONSENT_PORT } from './privacy-ports';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
+import { privacyRequestRecordsSweeper } from './privacy-request-retention';
 import { PrivacyRequestsAdminController } from './privacy-requests-admin.controller';
 import { PrivacyRequestsAdminService } from './privacy-requests-admin.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
@@ -56,6 +59,8 @@ export class PrivacyRequestsModule implements OnModuleInit {
     private readonly storage: StorageService,
     private readonly support: SupportExtensions,
     private readonly ticketConverter: PrivacyTicketConverterService,
+    private readonly sweepers: RetentionSweeperRegistry,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -66,5 +71,7 @@ export class PrivacyRequestsModule implements OnModuleInit {
     this.registry.register(notificationEmailsSource(this.dataSource));
     // Support: "convert to privacy request" on a privacy ticket creates the request here (linked both ways).
     this.support.registerPrivacyConverter(this.ticketConverter);
+    // Closed requests past the privacy_request_records period lose their personal fields (counts kept).
+    this.sweepers.register(privacyRequestRecordsSweeper({ storage: this.storage, audit: this.audit }));
   }
 }

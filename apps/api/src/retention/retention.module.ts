@@ -1,4 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { AuditArchiveService } from '../audit/audit-archive.service';
+import { auditSegmentsSweeper } from '../audit/audit-segments-sweeper';
 import { AuditModule } from '../audit/audit.module';
 import { LegalHoldsService } from '../legal-holds/legal-holds.service';
 import { StorageModule } from '../storage/storage.module';
@@ -23,10 +25,14 @@ export class RetentionModule implements OnModuleInit {
     private readonly support: SupportExtensions,
     private readonly holds: LegalHoldsService,
     private readonly erasures: ErasureService,
+    private readonly sweepers: RetentionSweeperRegistry,
+    private readonly auditArchive: AuditArchiveService,
   ) {}
 
   onModuleInit(): void {
     // The ticket side panel shows legal holds touching the user and a scheduled erasure with its date.
     this.support.registerAccountFlags(retentionAccountFlags(this.holds, this.erasures));
+    // The audit module cannot import this one (it is imported by it): its sweeper is registered here.
+    this.sweepers.register(auditSegmentsSweeper(this.auditArchive));
   }
 }
