@@ -201,10 +201,12 @@ describe('audit log: hash chain, append-only storage, transactions, console rout
     expect(unknown.body.errors.filter).toMatch(/Filtering by ip is not supported/);
   });
 
-  it('is refused UPDATE, DELETE and TRUNCATE by PostgreSQL on the application connection', async () => {
-    for (const sql of ['UPDATE audit_log SET details = \'{}\'', 'UPDATE audit_log SET action = action WHERE false', 'DELETE FROM audit_log WHERE sequence = 1', 'TRUNCATE audit_log']) {
-      await expect(dataSource.query(sql)).rejects.toThrow(/audit_log is append-only: (UPDATE|DELETE|TRUNCATE) is not allowed/);
+  it('is refused UPDATE, TRUNCATE and the DELETE of unarchived entries by PostgreSQL on the application connection', async () => {
+    for (const sql of ['UPDATE audit_log SET details = \'{}\'', 'UPDATE audit_log SET action = action WHERE false', 'TRUNCATE audit_log']) {
+      await expect(dataSource.query(sql)).rejects.toThrow(/audit_log is append-only: (UPDATE|TRUNCATE) is not allowed/);
     }
+    // Only entries an archived segment covers may leave the table (docs/audit-log.md, decision 021).
+    await expect(dataSource.query('DELETE FROM audit_log WHERE sequence = 1')).rejects.toThrow(/audit_log entry 1 is not archived/);
     await expect(dataSource.query('DELETE FROM audit_chain_head')).rejects.toThrow(/audit_chain_head cannot be changed by DELETE/);
     await expect(dataSource.query('UPDATE audit_chain_head SET last_sequence = 0')).rejects.toThrow(/only moves forward/);
     expect(await verify()).toMatchObject({ valid: true });
@@ -403,10 +405,12 @@ describe('audit log: hash chain, append-only storage, transactions, console rout
       try {
         await owner.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
         await expect(owner.query('UPDATE audit_log SET action = action')).rejects.toThrow(/permission denied for table audit_log/);
-        await expect(owner.query('DELETE FROM audit_log')).rejects.toThrow(/permission denied for table audit_log/);
         await expect(owner.query('TRUNCATE audit_log')).rejects.toThrow(/permission denied for table audit_log/);
         await owner.query(`INSERT INTO audit_log (id, sequence, occurred_at, actor_type, action, prev_hash, hash)
                            VALUES (gen_random_uuid(), 1, date_trunc('milliseconds', now()), 'system', 'test.insert', '\\x${'00'.repeat(32)}', '\\x${'00'.repeat(32)}')`);
+        // DELETE is a privilege of the application (archiving needs it); the row trigger refuses unarchived entries.
+        await expect(owner.query('DELETE FROM audit_log')).rejects.toThrow(/audit_log entry 1 is not archived/);
+        await expect(owner.query('DELETE FROM audit_log_segments')).rejects.toThrow(/permission denied for table audit_log_segments/);
       } finally {
         await owner.destroy();
       }

@@ -47,6 +47,7 @@ export const ChainVerdictAlert = ({ verdict, onClose }: { verdict: ChainVerdict;
       <Alert severity="success" onClose={onClose} sx={{ mt: 2 }} data-verdict="valid">
         <AlertTitle>{translate('soar2.audit.valid_title')}</AlertTitle>
         {translate('soar2.audit.valid', { smart_count: verdict.checked })}
+        {verdict.archive ? ` ${translate('soar2.audit.archive', { ...verdict.archive })}` : null}
       </Alert>
     );
   }

@@ -8,6 +8,8 @@ export interface ChainVerdict {
   firstBrokenSequence?: number;
   reason?: string;
   detail?: string;
+  /** The archived part of the chain (segments moved out of the table), when there is one. */
+  archive?: { segments: number; entriesInFiles: number; filesPurged: number };
 }
 
 export function isChainVerdict(value: unknown): value is ChainVerdict {

@@ -58,6 +58,8 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
       verify: 'Verify chain',
       valid_title: 'The chain is intact',
       valid: 'The one entry is intact and linked. |||| All %{smart_count} entries are intact and linked in order.',
+      archive:
+        'Archived: %{segments} segment(s); %{entriesInFiles} archived entries read back from their files; %{filesPurged} segment file(s) purged after 6 years, anchored by their recorded hashes.',
       broken_title: 'The chain is broken at entry %{sequence}',
       broken: 'Reason: %{reason}; %{checked} entries before it are intact.',
     },
