@@ -347,6 +347,9 @@ describe('records retention and the audit-log archive', () => {
 
     it('purges segment files past the policy period, ignoring legal holds, and the chain still verifies from the kept boundary hashes', async () => {
       const id = await policyId('audit_log_archive');
+      // Active user holds (this one and earlier ones) do not keep segments: the audit log is not personal-data deletion.
+      const heldUser = (await userWithToken(t.app, 'held.audit@example.com')).id;
+      await hold(heldUser, 'Keep everything about this account.');
       const none = await as('privacy_officer').post(`/admin/retention-policies/${id}/preview`).expect(200);
       expect(none.body).toMatchObject({ matched: 0, held: 0 });
       await as('privacy_officer').put(`/admin/retention-policies/${id}`).send({ keepDays: 0 }).expect(200);
