@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { createBootLog } from './boot-log';
 import { IdentityBackfillService } from './identity/identity-backfill.service';
-import { ErasureService } from './retention/erasure.service';
+import { ErasureService, type ReapplyErasuresResult } from './retention/erasure.service';
 import { rewrapBatch } from './data-keys/rewrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { revertLastMigration, runMigrations } from './database/migrator';
@@ -27,6 +27,11 @@ async function withApp<T>(config: AppConfig, url: string, fn: (app: INestApplica
   }
 }
 
+/** `reapply-erasures` (exported for the restore-drill test, which runs it in-process). */
+export function reapplyErasuresCommand(config: AppConfig, url: string): Promise<ReapplyErasuresResult> {
+  return withApp(config, url, (app) => app.get(ErasureService).reapplyErasures());
+}
+
 async function cli(command: string | undefined, args: string[]): Promise<number> {
   const config = loadConfig();
   const log = createBootLog({ logLevel: config.logLevel === 'silent' ? 'info' : config.logLevel });
@@ -37,7 +42,7 @@ async function cli(command: string | undefined, args: string[]): Promise<number>
   const db = await resolveDatabase(config, log);
   try {
     if (command === 'reapply-erasures') {
-      const result = await withApp(config, db.url, (app) => app.get(ErasureService).reapplyErasures());
+      const result = await reapplyErasuresCommand(config, db.url);
       log(`re-erased ${result.reErased.length} account(s) whose data key is destroyed; ${result.held.length} kept by a legal hold`, { reErased: result.reErased, held: result.held });
     } else if (command === 'backfill-identity') {
       const result = await withApp(config, db.url, (app) => app.get(IdentityBackfillService).run({ rehash: args.includes('--rehash') }));
@@ -73,11 +78,13 @@ async function cli(command: string | undefined, args: string[]): Promise<number>
   }
 }
 
-cli(process.argv[2], process.argv.slice(3)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigValidationError) process.stderr.write(`${err.message}\n`);
-    else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  cli(process.argv[2], process.argv.slice(3)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigValidationError) process.stderr.write(`${err.message}\n`);
+      else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
