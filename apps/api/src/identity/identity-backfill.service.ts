@@ -71,9 +71,11 @@ export class IdentityBackfillService {
         }
         if (options.rehash) await m.query(`UPDATE users SET email_lookup = NULL WHERE id = ANY($1::uuid[])`, [ids]);
         const done: Array<{ id: string }> = await m.query(
-          `UPDATE users u SET email_lookup = v.h FROM unnest($1::uuid[], $2::bytea[]) AS v(id, h)
-            WHERE u.id = v.id AND NOT EXISTS (SELECT 1 FROM users o WHERE o.email_lookup = v.h AND o.id <> v.id)
-           RETURNING u.id`,
+          `WITH done AS (
+             UPDATE users u SET email_lookup = v.h FROM unnest($1::uuid[], $2::bytea[]) AS v(id, h)
+              WHERE u.id = v.id AND NOT EXISTS (SELECT 1 FROM users o WHERE o.email_lookup = v.h AND o.id <> v.id)
+             RETURNING u.id)
+           SELECT id FROM done`,
           [ids, hashes],
         );
         const doneIds = new Set(done.map((d) => d.id));
