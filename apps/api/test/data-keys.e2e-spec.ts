@@ -7,7 +7,6 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
 import { AccessLogService } from '../src/identity/access-log.service';
-import { UsersService } from '../src/identity/users.service';
 import { ErasureService } from '../src/retention/erasure.service';
 import { reapplyErasuresCommand } from '../src/cli';
 import { TestApp, startTestApp, testConfig } from './support/test-app';

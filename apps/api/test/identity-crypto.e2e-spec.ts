@@ -51,6 +51,13 @@ describe('identity crypto: keyed email lookup and sealed access log', () => {
     expect((await t.app.get(IdentityBackfillService).run()).emailLookups).toBe(0);
   });
 
+  it('gives a hash-less account (written by a previous version during a rolling deploy) its hash when its owner signs in, instead of creating another', async () => {
+    const [legacy] = (await ds.query(`INSERT INTO users (email, status) VALUES ('rolling.deploy@example.test', 'active') RETURNING id`)) as Array<{ id: string }>;
+    const { user, created } = await ds.transaction((m) => t.app.get(UsersService).createOnFirstSignIn('rolling.deploy@example.test', m));
+    expect({ id: user.id, created }).toEqual({ id: legacy!.id, created: false });
+    expect((await t.app.get(UsersService).findByEmail('rolling.deploy@example.test'))?.id).toBe(legacy!.id);
+  });
+
   it('recomputes every hash with rehash, as after a change of EMAIL_LOOKUP_KEY', async () => {
     const user = await t.app.get(UsersService).ensure('rehash.me@example.test', 'Rehash', 'EU');
     await ds.query(`UPDATE users SET email_lookup = decode(repeat('ab', 32), 'hex') WHERE id = $1`, [user.id]);

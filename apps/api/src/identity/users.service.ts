@@ -46,6 +46,7 @@ export class UsersService {
       .returning('id')
       .execute();
     const created = (result.raw as unknown[]).length > 0;
+    if (!created) await this.healMissingLookup(email, manager);
     const user = await manager.getRepository(UserEntity).findOneOrFail({ where: { emailLookup: this.lookup.of(email) }, lock: { mode: 'pessimistic_write' } });
     return { user, created };
   }
@@ -81,6 +82,15 @@ export class UsersService {
     if (await this.emailTaken(email, manager)) return false;
     await manager.getRepository(UserEntity).update({ id }, { email, emailLookup: this.lookup.of(email) });
     return true;
+  }
+
+  /**
+   * The insert met an existing address that has no hash yet (written by a replica of the previous
+   * version during a rolling deploy, before the start-up backfill reached it): give it its hash so
+   * the sign-in finds it. A no-op in the steady state, when every non-erased account has one.
+   */
+  private async healMissingLookup(email: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE users SET email_lookup = $2 WHERE email = $1 AND email_lookup IS NULL`, [email, this.lookup.of(email)]);
   }
 
   /**
