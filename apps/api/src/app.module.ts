@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { EmailLookupModule } from './identity/email-lookup.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DataKeysModule } from './data-keys/data-keys.module';
 import { LegalHoldsModule } from './legal-holds/legal-holds.module';
@@ -43,6 +44,7 @@ export class AppModule {
         DatabaseModule,
         PersonalDataModule,
         DataKeysModule,
+        EmailLookupModule,
         LegalHoldsModule,
         RetentionModule,
         HealthModule,

@@ -4,6 +4,8 @@ import { createBootLog } from './boot-log';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/migrator';
 import { ResolvedDatabase, resolveDatabase } from './database/resolve-database';
+import { IdentityBackfillService } from './identity/identity-backfill.service';
+import { ErasureService } from './retention/erasure.service';
 import { DemoCredentials, SeedService } from './seed/seed.service';
 
 function printBanner(config: AppConfig, db: ResolvedDatabase, demo: DemoCredentials | undefined): void {
@@ -73,6 +75,10 @@ async function main(): Promise<void> {
     }
     const resolved: AppConfig = { ...config, database: { ...config.database, url: db.url } };
     app = await createApp(resolved);
+    // Before serving (decision 020): hashes and seals that need configured keys, then the accounts a
+    // restored data backup brought back although the keystore says they were erased.
+    await app.get(IdentityBackfillService).run();
+    await app.get(ErasureService).reapplyErasures();
     const seed = app.get(SeedService);
     await seed.bootstrapAdmin();
     const demo = await seed.seedDemo();

@@ -95,7 +95,8 @@ describe('console users (/admin/users)', () => {
       secrets.add(ip);
       await accessLog.record({ userId: alice.id, sessionId: null, event: 'login', client: { ip, userAgent } });
     }
-    await ds.query(`UPDATE access_log SET created_at = now() - interval '1 day' WHERE ip = '203.0.113.7'`);
+    // The IP is sealed with Alice's key (decision 020): the Firefox entry is found by its clear device type.
+    await ds.query(`UPDATE access_log SET created_at = now() - interval '1 day' WHERE user_id = $1 AND device_type = 'desktop'`, [alice.id]);
   });
   afterAll(() => t.close());
 

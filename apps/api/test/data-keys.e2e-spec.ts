@@ -6,11 +6,28 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
-import { TestApp, startTestApp } from './support/test-app';
+import { AccessLogService } from '../src/identity/access-log.service';
+import { ErasureService } from '../src/retention/erasure.service';
+import { reapplyErasuresCommand } from '../src/cli';
+import { TestApp, startTestApp, testConfig } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { userWithToken } from './support/tokens';
 
 const run = promisify(execFile);
+
+/** Tables of every schema (keystore included) where some row mentions `text` anywhere. */
+async function tablesMentioning(url: string, text: string): Promise<string[]> {
+  return withClient(url, async (c) => {
+    const tables = (await c.query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`)).rows as Array<{ table_schema: string; table_name: string }>;
+    const found: string[] = [];
+    for (const tb of tables) {
+      const name = `"${tb.table_schema}"."${tb.table_name}"`;
+      const { rows } = await c.query(`SELECT count(*)::int AS n FROM ${name} x WHERE x::text ILIKE $1`, [`%${text}%`]);
+      if ((rows[0] as { n: number }).n > 0) found.push(name);
+    }
+    return found;
+  });
+}
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: url });
@@ -85,9 +102,11 @@ describe('per-user data keys (crypto-shredding)', () => {
     expect(await t.app.get(DataKeysService).openText(id, sealed, 'ctx')).toBe('before rotation');
   });
 
-  it('leaves an erased user unreadable in a data backup taken before the erasure and restored after it', async () => {
+  it('leaves an erased user unreadable in a data backup taken before the erasure and restored after it, and erases their restored rows again', async () => {
     const env = { DATA_KEY_MASTER_KEYS: `k2:${'n'.repeat(40)}` };
-    const { id: erased } = await userWithToken(t.app, 'erin.keys@example.com');
+    const erinEmail = 'erin.keys@example.com';
+    const { id: erased } = await userWithToken(t.app, erinEmail);
+    await t.app.get(AccessLogService).record({ userId: erased, sessionId: null, event: 'login', client: { ip: '203.0.113.77', userAgent: 'Erin-Browser/1.0' } });
     const { id: kept } = await userWithToken(t.app, 'frank.keys@example.com');
     const ds = t.app.get(DataSource);
     await ds.query('CREATE TABLE backup_probe (user_id uuid, secret bytea)');
@@ -103,9 +122,14 @@ describe('per-user data keys (crypto-shredding)', () => {
     try {
       await withClient(backupUrl, (c) => c.query('DROP SCHEMA keystore CASCADE'));
 
-      // Later the user is erased: the key is destroyed in the live keystore.
+      // Later the user is erased (the real erasure: erasers, key destroyed, certificate).
       t = await startTestApp({ db, env });
-      await t.app.get(DataKeysService).destroy(erased);
+      const erasures = t.app.get(ErasureService);
+      const scheduled = await erasures.schedule({ userId: erased, reason: 'deletion request', actor: { type: 'system', id: 'test' } });
+      await t.app.get(DataSource).query(`UPDATE erasures SET run_after = now() WHERE id = $1`, [scheduled.id]);
+      expect((await erasures.execute(scheduled.id)).status).toBe('completed');
+      expect(await t.app.get(DataKeysService).isDestroyed(erased)).toBe(true);
+      expect(await tablesMentioning(db.url, erinEmail)).toEqual([]);
       const liveKeys: Array<{ user_id: string; wrapped_key: Buffer | null; master_key_id: string | null; destroyed_at: Date | null }> = await t.app
         .get(DataSource)
         .query('SELECT user_id, wrapped_key, master_key_id, destroyed_at FROM keystore.user_data_keys');
@@ -127,6 +151,29 @@ describe('per-user data keys (crypto-shredding)', () => {
       await expect(keys.open(erased, byUser.get(erased)!, `probe:${erased}`)).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
       expect(await keys.openText(kept, byUser.get(kept)!, `probe:${kept}`)).toBe('frank private prompt');
       await t.close();
+
+      // The restored data still holds Erin's account row with her address (and her sealed access log):
+      // the re-erasure command finds her through the keystore and erases those rows again.
+      expect(await tablesMentioning(backupUrl, erinEmail)).toEqual(['"public"."users"']);
+      // `npm run reapply-erasures` (the command's code, in-process: Nest needs compiled decorator metadata).
+      const reapply = () => reapplyErasuresCommand(testConfig(backupUrl, env), backupUrl);
+      const first = await reapply();
+      expect(first.reErased).toContain(erased);
+      expect(first.reErased).not.toContain(kept);
+      expect(first.held).toEqual([]);
+      expect(await tablesMentioning(backupUrl, erinEmail)).toEqual([]);
+      await withClient(backupUrl, async (c) => {
+        const user = (await c.query('SELECT status, email_lookup, display_name FROM users WHERE id = $1', [erased])).rows[0];
+        expect(user).toEqual({ status: 'deleted', email_lookup: null, display_name: null });
+        expect((await c.query('SELECT count(*)::int AS n FROM access_log WHERE user_id = $1', [erased])).rows[0].n).toBe(0);
+        // Audited, and no second certificate: the one issued by the erasure itself stands.
+        expect((await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'erasure.reapply' AND subject_id = $1`, [erased])).rows[0].n).toBe(1);
+        expect((await c.query('SELECT count(*)::int AS n FROM deletion_certificates WHERE subject_id = $1', [erased])).rows[0].n).toBe(0);
+        // Frank, whose key lives, is untouched.
+        expect((await c.query('SELECT status FROM users WHERE id = $1', [kept])).rows[0].status).toBe('active');
+      });
+      // Nothing left to do: a second run erases nobody.
+      expect(await reapply()).toEqual({ reErased: [], held: [] });
     } finally {
       await withClient(process.env.SOAR2_TEST_SERVER_URL!, (c) => c.query(`DROP DATABASE IF EXISTS ${backup} WITH (FORCE)`));
       t = await startTestApp({ db, env });

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import PostalMime from 'postal-mime';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DataKeysService } from '../src/data-keys/data-keys.service';
+import { EmailLookupService } from '../src/identity/email-lookup.service';
 import { StaffService } from '../src/identity/staff.service';
+import { LAST_SEEN_RESOLUTION_SECONDS, UserAuthService } from '../src/identity/user-auth.service';
 import { SignInPurge } from '../src/identity/sign-in-purge.service';
 import { UsersService } from '../src/identity/users.service';
 import { MailerService } from '../src/notifications/mailer.service';
@@ -523,15 +526,108 @@ describe('end-user sign-in by emailed code, sessions and profile (/v1)', () => {
     });
   });
 
+  describe('keyed email lookup (decision 020)', () => {
+    it('stores HMAC-SHA256 of the normalised address under the lookup key and finds the account by it, whatever the case', async () => {
+      const token = await signIn('keyed.lookup@example.test');
+      const user = await userRow('keyed.lookup@example.test');
+      const [row] = (await ds.query(`SELECT email_lookup FROM users WHERE id = $1`, [user!.id])) as Array<{ email_lookup: Buffer }>;
+      expect(row!.email_lookup.equals(t.app.get(EmailLookupService).of(' Keyed.Lookup@Example.test'))).toBe(true);
+      expect(row!.email_lookup.includes(Buffer.from('keyed.lookup'))).toBe(false);
+      const ip = newIp();
+      await requestCode('KEYED.Lookup@example.test', ip).expect(202);
+      const code = await codeFrom('keyed.lookup@example.test');
+      const again = (await verify({ email: 'KEYED.Lookup@example.test', code, ageConfirmed13Plus: true }, ip).expect(200)).body.token as string;
+      secrets.add(again);
+      const [a, b] = await Promise.all([token, again].map(async (tk) => (await request(t.server).get('/v1/me').set('Authorization', `Bearer ${tk}`).expect(200)).body.id as string));
+      expect(a).toBe(b);
+    });
+
+    it('signs in through the hash only: the clear contact column is not what finds the account', async () => {
+      const email = 'hash.only@example.test';
+      await signIn(email);
+      const user = await userRow(email);
+      // The contact column no longer holds the address; the hash still does, so the same account signs in.
+      await ds.query(`UPDATE users SET email = 'contact.elsewhere@example.test' WHERE id = $1`, [user!.id]);
+      const token = await signIn(email);
+      const me = await request(t.server).get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(me.body.id).toBe(user!.id);
+      expect(await count(`SELECT 1 FROM users WHERE email = $1`, [email])).toBe(0);
+      await ds.query(`UPDATE users SET email = $2 WHERE id = $1`, [user!.id, email]);
+    });
+
+    it('moves the hash with an email change, so the old address finds no account and the new one does', async () => {
+      const token = await signIn('hash.mover@example.test');
+      await request(t.server).post('/v1/me/email').set('Authorization', `Bearer ${token}`).send({ newEmail: 'hash.moved@example.test' }).expect(202);
+      secrets.add('hash.moved@example.test');
+      const code = await codeFrom('hash.moved@example.test', 'auth.email_change_code');
+      await request(t.server).post('/v1/me/email/verify').set('Authorization', `Bearer ${token}`).send({ code }).expect(200);
+      const users = t.app.get(UsersService);
+      expect(await users.findByEmail('hash.mover@example.test')).toBeNull();
+      expect((await users.findByEmail('Hash.Moved@example.test'))?.email).toBe('hash.moved@example.test');
+    });
+  });
+
+  describe('last seen', () => {
+    it(`writes last_seen_at at most every ${LAST_SEEN_RESOLUTION_SECONDS} s while every request still checks revocation and expiry`, async () => {
+      const auth = t.app.get(UserAuthService);
+      const user = await t.app.get(UsersService).ensure('last.seen@example.test', 'Seen', 'EU');
+      const { token, sessionId } = await auth.createSession(user.id);
+      const lastSeen = async (): Promise<number | null> => {
+        const [row] = (await ds.query(`SELECT last_seen_at FROM user_sessions WHERE id = $1`, [sessionId])) as Array<{ last_seen_at: Date | null }>;
+        return row!.last_seen_at?.getTime() ?? null;
+      };
+      const t0 = new Date(Date.now() + 1000);
+      const at = (seconds: number): Date => new Date(t0.getTime() + seconds * 1000);
+      expect(await lastSeen()).toBeNull();
+      await auth.authenticate(token, at(0));
+      expect(await lastSeen()).toBe(at(0).getTime());
+      // Within the resolution: authenticated, nothing written.
+      await expect(auth.authenticate(token, at(30))).resolves.toMatchObject({ id: user.id, sessionId });
+      await auth.authenticate(token, at(LAST_SEEN_RESOLUTION_SECONDS - 1));
+      expect(await lastSeen()).toBe(at(0).getTime());
+      // Past it: written again.
+      await auth.authenticate(token, at(LAST_SEEN_RESOLUTION_SECONDS + 1));
+      expect(await lastSeen()).toBe(at(LAST_SEEN_RESOLUTION_SECONDS + 1).getTime());
+      // A request carrying an older clock never moves it back.
+      await auth.authenticate(token, at(-120));
+      expect(await lastSeen()).toBe(at(LAST_SEEN_RESOLUTION_SECONDS + 1).getTime());
+      // Revocation takes effect on the very next request, inside the resolution window.
+      await auth.revoke(sessionId, 'logout');
+      await expect(auth.authenticate(token, at(LAST_SEEN_RESOLUTION_SECONDS + 2))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+
+    it('refuses a session once it expired, even when last_seen_at was written a moment before', async () => {
+      const auth = t.app.get(UserAuthService);
+      const user = await t.app.get(UsersService).ensure('expiring.seen@example.test', 'Expiring', 'EU');
+      const { token, expiresAt } = await auth.createSession(user.id);
+      await auth.authenticate(token, new Date(expiresAt.getTime() - 1000));
+      await expect(auth.authenticate(token, new Date(expiresAt.getTime() + 1000))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+  });
+
   describe('access log', () => {
     it('records each sign-in and at most one entry an hour of API use per session, with the user agent parsed', async () => {
       const email = 'logged.user@example.test';
       const ip = newIp();
       const token = await signIn(email, ip, IPHONE_SAFARI);
       const user = await userRow(email);
-      type Row = { event: string; ip: string; user_agent: string; device_type: string; browser: string; os: string; session_id: string };
-      const entries = async (): Promise<Row[]> =>
-        (await ds.query(`SELECT event, host(ip) AS ip, user_agent, device_type, browser, os, session_id FROM access_log WHERE user_id = $1 ORDER BY created_at`, [user!.id])) as Row[];
+      type Row = { event: string; ip: string | null; user_agent: string | null; device_type: string; browser: string; os: string; session_id: string };
+      type Stored = Omit<Row, 'ip' | 'user_agent'> & { id: string; clear_ip: string | null; clear_ua: string | null; ip_sealed: Buffer; user_agent_sealed: Buffer };
+      // IP and user agent are stored sealed with the user's data key only (decision 020).
+      const entries = async (): Promise<Row[]> => {
+        const stored = (await ds.query(
+          `SELECT id, event, ip AS clear_ip, user_agent AS clear_ua, ip_sealed, user_agent_sealed, device_type, browser, os, session_id FROM access_log WHERE user_id = $1 ORDER BY created_at`,
+          [user!.id],
+        )) as Stored[];
+        const keys = t.app.get(DataKeysService);
+        return Promise.all(
+          stored.map(async ({ id, clear_ip, clear_ua, ip_sealed, user_agent_sealed, ...rest }) => {
+            expect([clear_ip, clear_ua]).toEqual([null, null]);
+            expect(ip_sealed.includes(Buffer.from(ip))).toBe(false);
+            return { ...rest, ip: await keys.openText(user!.id, ip_sealed, `access_log.ip:${id}`), user_agent: await keys.openText(user!.id, user_agent_sealed, `access_log.user_agent:${id}`) };
+          }),
+        );
+      };
 
       expect(await entries()).toEqual([
         { event: 'login', ip, user_agent: IPHONE_SAFARI, device_type: 'mobile', browser: 'Safari 17', os: 'iOS 17.5', session_id: expect.any(String) },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CreditsService, sqlRows } from '../credits/credits.service';
+import { EmailLookupService } from '../identity/email-lookup.service';
 
 const DEMO_PLANS = [
   { name: 'Starter', description: 'For trying things out.', monthlyCredits: 100, stripePriceId: 'price_demo_starter', retentionClass: 'standard', sortOrder: 1 },
@@ -14,6 +15,7 @@ export class BillingDemoSeed {
   constructor(
     private readonly dataSource: DataSource,
     private readonly credits: CreditsService,
+    private readonly emailLookup: EmailLookupService,
   ) {}
 
   async seed(userEmails: string[]): Promise<void> {
@@ -25,7 +27,7 @@ export class BillingDemoSeed {
         [p.name, p.description, p.monthlyCredits, p.stripePriceId, p.retentionClass, p.sortOrder],
       );
     }
-    const users = await sqlRows<{ id: string; email: string }>(this.dataSource.manager, `SELECT id, email FROM users WHERE email = ANY($1)`, [userEmails]);
+    const users = await sqlRows<{ id: string; email: string }>(this.dataSource.manager, `SELECT id, email FROM users WHERE email_lookup = ANY($1)`, [userEmails.map((e) => this.emailLookup.of(e))]);
     for (const [i, u] of users.entries()) {
       await this.credits.grant({ userId: u.id, amount: 50 * (i + 1), kind: 'purchase', idempotencyKey: `demo:${u.email}:welcome`, reason: 'Demo credits' });
     }

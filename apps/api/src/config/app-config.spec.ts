@@ -13,7 +13,7 @@ function problems(env: Record<string, string>): string[] {
 const PROD_SECRET = 'a-production-secret-of-at-least-32-chars';
 const PROD_TOTP_KEY = 'a-production-totp-key-of-at-least-32-chars';
 /** Production secrets other than the two these tests take away one at a time. */
-const PROD_OTHER_SECRETS = { DATA_KEY_MASTER_KEYS: 'k1:a-production-master-key-of-32-chars-at-least', CERTIFICATE_SIGNING_KEY_FILE: '/run/secrets/cert.pem' };
+const PROD_OTHER_SECRETS = { DATA_KEY_MASTER_KEYS: 'k1:a-production-master-key-of-32-chars-at-least', CERTIFICATE_SIGNING_KEY_FILE: '/run/secrets/cert.pem', EMAIL_LOOKUP_KEY: 'a-production-email-lookup-key-of-32-chars' };
 
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment: embedded database, file mail, simulator, all roles', () => {
@@ -91,8 +91,15 @@ describe('loadConfig', () => {
 
 describe('crypto-shredding and certificate configuration', () => {
   it('requires the data-key master keys and the certificate key in production', () => {
-    const found = problems({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY });
+    const found = problems({ NODE_ENV: 'production', VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY, EMAIL_LOOKUP_KEY: PROD_OTHER_SECRETS.EMAIL_LOOKUP_KEY });
     expect(found).toEqual([expect.stringMatching(/^DATA_KEY_MASTER_KEYS must be set/), expect.stringMatching(/^CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE must be set/)]);
+  });
+
+  it('requires the email lookup key in production, refuses a short one, and generates one under DATA_DIR elsewhere', () => {
+    const { EMAIL_LOOKUP_KEY: _key, ...withoutLookupKey } = PROD_OTHER_SECRETS;
+    expect(problems({ NODE_ENV: 'production', ...withoutLookupKey, VERIFICATION_CODE_SECRET: PROD_SECRET, TOTP_ENCRYPTION_KEY: PROD_TOTP_KEY })).toEqual([expect.stringMatching(/^EMAIL_LOOKUP_KEY must be set in production mode/)]);
+    expect(problems({ EMAIL_LOOKUP_KEY: 'short' })).toEqual([expect.stringMatching(/^EMAIL_LOOKUP_KEY must be at least 32 characters/)]);
+    expect(loadConfig({ DATA_DIR: '/var/lib/soar2' }).emailLookup).toEqual({ key: undefined, keyFile: '/var/lib/soar2/secrets/email-lookup-key' });
   });
 
   it.each(['k1', 'k1:short', 'bad id:0123456789012345678901234567890123', 'k1:0123456789012345678901234567890123,'])('refuses DATA_KEY_MASTER_KEYS=%j', (value) => {

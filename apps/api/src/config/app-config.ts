@@ -77,6 +77,12 @@ export interface AppConfig {
     key: string | undefined;
     keyFile: string;
   };
+  /** Keyed hash of end users' email addresses for lookups (decision 020). */
+  emailLookup: {
+    /** EMAIL_LOOKUP_KEY; when absent (never in production) a key is generated in `keyFile`. */
+    key: string | undefined;
+    keyFile: string;
+  };
   /** Consent ledger, unsubscribe links and Global Privacy Control (apps/api/src/consent). */
   consent: {
     /** Opt-in purposes people grant or withdraw (CONSENT_PURPOSES); `sale_sharing` (opt-out) is always there too. */
@@ -300,6 +306,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('TOTP_ENCRYPTION_KEY must be set in production mode: it encrypts the staff two-step sign-in secrets, and every API replica needs the same value.');
   }
 
+  const emailLookupKey = r.raw('EMAIL_LOOKUP_KEY');
+  if (emailLookupKey !== undefined && emailLookupKey.length < 32) {
+    r.problems.push('EMAIL_LOOKUP_KEY must be at least 32 characters long (for example the output of `openssl rand -base64 32`).');
+  } else if (emailLookupKey === undefined && production) {
+    r.problems.push('EMAIL_LOOKUP_KEY must be set in production mode: it keys the hashes by which accounts are found by email, and every API replica needs the same value.');
+  }
+
   const consent = readConsent(r, mailFromDomain(r.string('MAIL_FROM', 'Soar2 AI <no-reply@soar2.local>')));
   const masterKeys = r.raw('DATA_KEY_MASTER_KEYS');
   if (masterKeys === undefined && production) {
@@ -394,6 +407,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     verificationCodes: { secret: codeSecret, secretFile: path.join(dataDir, 'secrets', 'verification-code-secret') },
     privacy,
     totpEncryption: { key: totpKey, keyFile: path.join(dataDir, 'secrets', 'totp-encryption-key') },
+    emailLookup: { key: emailLookupKey, keyFile: path.join(dataDir, 'secrets', 'email-lookup-key') },
     consent: { ...consent, unsubscribeSecretFile: path.join(dataDir, 'secrets', 'unsubscribe-secret') },
     policy: {
       noticeDays: r.int('POLICY_NOTICE_DAYS', 30, 1, 365),

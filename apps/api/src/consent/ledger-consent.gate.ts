@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { MarketingConsentDecision, MarketingConsentGate, MarketingRecipient } from '../notifications/marketing-consent.gate';
 import { ConsentService } from './consent.service';
 import { UnsubscribeService } from './unsubscribe.service';
+import { EmailLookupService } from '../identity/email-lookup.service';
 
 export const NO_MARKETING_CONSENT = 'The recipient has no current marketing_emails consent in the ledger.';
 export const NOT_A_USER = 'The recipient is not a user account, so no marketing consent can be on record.';
@@ -15,6 +16,7 @@ export class LedgerConsentGate implements MarketingConsentGate {
     private readonly dataSource: DataSource,
     private readonly consent: ConsentService,
     private readonly unsubscribe: UnsubscribeService,
+    private readonly emailLookup: EmailLookupService,
   ) {}
 
   async decide(recipient: MarketingRecipient, manager?: EntityManager): Promise<MarketingConsentDecision> {
@@ -33,9 +35,9 @@ export class LedgerConsentGate implements MarketingConsentGate {
   private async userOf(recipient: MarketingRecipient, m: EntityManager): Promise<string | null> {
     const rows = (await m.query(
       recipient.userId
-        ? `SELECT id FROM users WHERE id = $1 AND email = lower($2)`
-        : `SELECT id FROM users WHERE email = lower($1)`,
-      recipient.userId ? [recipient.userId, recipient.to] : [recipient.to],
+        ? `SELECT id FROM users WHERE id = $1 AND email_lookup = $2`
+        : `SELECT id FROM users WHERE email_lookup = $1`,
+      recipient.userId ? [recipient.userId, this.emailLookup.of(recipient.to)] : [this.emailLookup.of(recipient.to)],
     )) as Array<{ id: string }>;
     return rows[0]?.id ?? null;
   }

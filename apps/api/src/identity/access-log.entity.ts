@@ -7,7 +7,9 @@ export type AccessEvent = (typeof ACCESS_EVENTS)[number];
 
 /**
  * Device and browser data of end users' sign-ins and API use (personal data: IP and user agent),
- * kept for compatibility and security review under its own short retention.
+ * kept for compatibility and security review under its own short retention. The IP and the raw user
+ * agent are sealed with the user's data key (decision 020); the coarse device type, browser family
+ * and OS family stay in clear.
  */
 @Entity({ name: 'access_log' })
 export class AccessLogEntity {
@@ -23,11 +25,21 @@ export class AccessLogEntity {
   @Column({ type: 'text' })
   event!: AccessEvent;
 
-  @Column({ type: 'inet', nullable: true })
-  ip!: string | null;
+  /** Legacy clear IP of rows written before decision 020; sealed and cleared at start (IdentityBackfillService). */
+  @Column({ type: 'inet', nullable: true, select: false })
+  ip?: string | null;
 
-  @Column({ name: 'user_agent', type: 'text', nullable: true })
-  userAgent!: string | null;
+  /** Legacy clear user agent, as `ip`. */
+  @Column({ name: 'user_agent', type: 'text', nullable: true, select: false })
+  userAgent?: string | null;
+
+  /** The client IP sealed with the user's data key, context `access_log.ip:<id>`. */
+  @Column({ name: 'ip_sealed', type: 'bytea', nullable: true })
+  ipSealed!: Buffer | null;
+
+  /** The raw User-Agent header sealed with the user's data key, context `access_log.user_agent:<id>`. */
+  @Column({ name: 'user_agent_sealed', type: 'bytea', nullable: true })
+  userAgentSealed!: Buffer | null;
 
   @Column({ name: 'device_type', type: 'text' })
   deviceType!: DeviceType;

@@ -6,6 +6,7 @@ import { AccessLogEntity } from './access-log.entity';
 import { AccessLogService } from './access-log.service';
 import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from './auth.guard';
+import { IdentityBackfillService } from './identity-backfill.service';
 import { MeController } from './me.controller';
 import { ProfileService } from './profile.service';
 import { RateLimitHitEntity } from './rate-limit-hit.entity';
@@ -60,8 +61,9 @@ import { VerificationKeyService } from './verification-key.service';
     UserSignInService,
     ProfileService,
     SignInPurge,
+    IdentityBackfillService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [StaffAuthService, UserAuthService, StaffService, UsersService, UsersAdminService, VerificationCodesService, VerificationKeyService, RateLimitService, AccessLogService],
+  exports: [StaffAuthService, UserAuthService, StaffService, UsersService, UsersAdminService, VerificationCodesService, VerificationKeyService, RateLimitService, AccessLogService, IdentityBackfillService],
 })
 export class IdentityModule {}

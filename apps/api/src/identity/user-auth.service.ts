@@ -16,6 +16,12 @@ export const SIGNED_IN_STATES: readonly AccountStatus[] = ['active', 'restricted
 /** API use of a session is written to the access log at most this often. */
 export const ACCESS_LOG_INTERVAL_SECONDS = 3600;
 
+/**
+ * `user_sessions.last_seen_at` is written at most this often per session: it is accurate to this
+ * many seconds. Requests in between only read the session (no row lock, no write).
+ */
+export const LAST_SEEN_RESOLUTION_SECONDS = 60;
+
 /** End-user bearer sessions: issue, authenticate, revoke. Sign-in itself (emailed codes) builds on this. */
 @Injectable()
 export class UserAuthService {
@@ -42,25 +48,32 @@ export class UserAuthService {
    */
   async authenticate(token: string, now = new Date(), client?: ClientInfo): Promise<UserPrincipal> {
     if (!token.startsWith(USER_TOKEN_PREFIX)) throw new UnauthenticatedException('This endpoint needs an end-user token.');
-    // One round trip: find the live session of an account that may sign in, note when it was used,
-    // and claim the hourly access-log entry (the row lock lets one of two concurrent requests claim it).
+    // One round trip. Every request checks the session (revocation, expiry, account status) without
+    // locking it; only when last_seen_at is older than LAST_SEEN_RESOLUTION_SECONDS, or the hourly
+    // access-log entry is due, is the row locked and updated (the lock lets one of two concurrent
+    // requests claim the entry: `locked` re-reads access_logged_at after waiting).
     const rows: Array<{ session_id: string; user_id: string; log_due: boolean }> = await this.sessions.query(
       `WITH live AS (
-         SELECT us.id, us.access_logged_at
+         SELECT us.id, us.user_id,
+                us.last_seen_at IS NULL OR us.last_seen_at <= $2::timestamptz - make_interval(secs => $6)
+                  OR ($5 AND (us.access_logged_at IS NULL OR us.access_logged_at <= $2::timestamptz - make_interval(secs => $4))) AS touch_due
            FROM user_sessions us JOIN users u ON u.id = us.user_id
-          WHERE us.token_hash = $1 AND us.revoked_at IS NULL AND us.expires_at > $2::timestamptz AND u.status = ANY($3)
-          FOR UPDATE OF us),
+          WHERE us.token_hash = $1 AND us.revoked_at IS NULL AND us.expires_at > $2::timestamptz AND u.status = ANY($3)),
+       locked AS (
+         SELECT us.id, us.access_logged_at,
+                $5 AND (us.access_logged_at IS NULL OR us.access_logged_at <= $2::timestamptz - make_interval(secs => $4)) AS log_due
+           FROM user_sessions us JOIN live ON live.id = us.id AND live.touch_due
+            FOR UPDATE OF us),
        touched AS (
          UPDATE user_sessions us
-            SET last_seen_at = $2,
-                access_logged_at = CASE WHEN $5 AND (live.access_logged_at IS NULL OR live.access_logged_at <= $2 - make_interval(secs => $4))
-                                        THEN $2 ELSE live.access_logged_at END
-           FROM live
-          WHERE us.id = live.id
-          RETURNING us.id AS session_id, us.user_id,
-                    $5 AND (live.access_logged_at IS NULL OR live.access_logged_at <= $2 - make_interval(secs => $4)) AS log_due)
-       SELECT session_id, user_id, log_due FROM touched`,
-      [hashSessionToken(token), now, SIGNED_IN_STATES, ACCESS_LOG_INTERVAL_SECONDS, client !== undefined],
+            SET last_seen_at = GREATEST(us.last_seen_at, $2::timestamptz),
+                access_logged_at = CASE WHEN locked.log_due THEN $2::timestamptz ELSE locked.access_logged_at END
+           FROM locked
+          WHERE us.id = locked.id
+          RETURNING us.id, locked.log_due)
+       SELECT live.id AS session_id, live.user_id, COALESCE(touched.log_due, false) AS log_due
+         FROM live LEFT JOIN touched ON touched.id = live.id`,
+      [hashSessionToken(token), now, SIGNED_IN_STATES, ACCESS_LOG_INTERVAL_SECONDS, client !== undefined, LAST_SEEN_RESOLUTION_SECONDS],
     );
     const row = rows[0];
     if (!row) throw new UnauthenticatedException('The session has expired or was revoked; sign in again.');

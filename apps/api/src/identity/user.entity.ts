@@ -9,8 +9,13 @@ export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** The contact address (mail, console display); erased with the account. Never searched: see emailLookup. */
   @Column({ type: 'text' })
   email!: string;
+
+  /** HMAC-SHA256 of the normalised email under EMAIL_LOOKUP_KEY: every lookup by email goes through it (decision 020). */
+  @Column({ name: 'email_lookup', type: 'bytea', nullable: true, select: false })
+  emailLookup?: Buffer | null;
 
   @Column({ name: 'display_name', type: 'text', nullable: true })
   displayName!: string | null;

@@ -9,6 +9,7 @@ import { ColumnMap, accessibleSql } from '../authz/casl-sql';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { OutgoingMessage } from '../notifications/outgoing-message';
 import { AccessLogService } from './access-log.service';
+import { EmailLookupService } from './email-lookup.service';
 import type { StaffPrincipal } from './auth.decorators';
 import { ForbiddenActionException, StatusChangeNotAllowedException } from './identity.exception';
 import { UserAdminView, fieldGroupsOf, projectUser, readableUserFields } from './user-admin-view';
@@ -50,6 +51,7 @@ export class UsersAdminService {
     private readonly accessLog: AccessLogService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly emailLookup: EmailLookupService,
   ) {}
 
   /** A page of users the caller may read, each with the fields the caller may read. Not audited: see docs/audit-log.md. */
@@ -64,7 +66,9 @@ export class UsersAdminService {
     if (filter.ids) qb.andWhere('u.id IN (:...ids)', { ids: filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000'] });
     if (filter.statuses) qb.andWhere('u.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.region) qb.andWhere('u.region = :region', { region: filter.region });
-    if (filter.text) qb.andWhere('(u.email ILIKE :text OR u.display_name ILIKE :text)', { text: containsPattern(filter.text) });
+    // A whole address is found through the keyed hash (indexed); part of one through the contact address.
+    if (filter.text && filter.text.includes('@')) qb.andWhere('(u.email_lookup = :lookup OR u.email ILIKE :text OR u.display_name ILIKE :text)', { lookup: this.emailLookup.of(filter.text), text: containsPattern(filter.text) });
+    else if (filter.text) qb.andWhere('(u.email ILIKE :text OR u.display_name ILIKE :text)', { text: containsPattern(filter.text) });
     if (filter.createdFrom) qb.andWhere('u.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
     if (filter.createdBefore) qb.andWhere('u.created_at < :createdBefore', { createdBefore: filter.createdBefore });
     // The id breaks ties, so that pages neither repeat nor skip users created at the same instant.

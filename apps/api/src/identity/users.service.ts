@@ -2,23 +2,33 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { NotFoundDomainException } from '../errors/domain.exception';
+import { EmailLookupService } from './email-lookup.service';
 import { AccountStatus, UserEntity } from './user.entity';
 
 /** End-user accounts: lookups and changes by intent. Sign-in and profile rules live in their services. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly lookup: EmailLookupService,
+  ) {}
 
   /** Creates a user unless the email exists; returns the user either way. */
   async ensure(email: string, displayName: string, region: string): Promise<UserEntity> {
-    const normalized = email.trim().toLowerCase();
-    await this.users.createQueryBuilder().insert().values({ email: normalized, displayName, region, ageConfirmedAt: new Date() }).orIgnore().execute();
-    return this.users.findOneByOrFail({ email: normalized });
+    const normalized = this.lookup.normalise(email);
+    const emailLookup = this.lookup.of(normalized);
+    await this.users.createQueryBuilder().insert().values({ email: normalized, emailLookup, displayName, region, ageConfirmedAt: new Date() }).orIgnore().execute();
+    return this.users.findOneByOrFail({ emailLookup });
+  }
+
+  /** The account holding this address (found by its keyed hash), if any. */
+  findByEmail(email: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return (manager ? manager.getRepository(UserEntity) : this.users).findOneBy({ emailLookup: this.lookup.of(email) });
   }
 
   /** The account holding this (lower-case) address, locked for the caller's transaction. */
   findByEmailForUpdate(email: string, manager: EntityManager): Promise<UserEntity | null> {
-    return manager.getRepository(UserEntity).findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
+    return manager.getRepository(UserEntity).findOne({ where: { emailLookup: this.lookup.of(email) }, lock: { mode: 'pessimistic_write' } });
   }
 
   /**
@@ -31,12 +41,13 @@ export class UsersService {
       .createQueryBuilder()
       .insert()
       .into(UserEntity)
-      .values({ email, status: 'active', ageConfirmedAt: () => 'now()' })
+      .values({ email, emailLookup: this.lookup.of(email), status: 'active', ageConfirmedAt: () => 'now()' })
       .orIgnore()
       .returning('id')
       .execute();
     const created = (result.raw as unknown[]).length > 0;
-    const user = await manager.getRepository(UserEntity).findOneOrFail({ where: { email }, lock: { mode: 'pessimistic_write' } });
+    if (!created) await this.healMissingLookup(email, manager);
+    const user = await manager.getRepository(UserEntity).findOneOrFail({ where: { emailLookup: this.lookup.of(email) }, lock: { mode: 'pessimistic_write' } });
     return { user, created };
   }
 
@@ -53,7 +64,7 @@ export class UsersService {
   }
 
   async emailTaken(email: string, manager?: EntityManager): Promise<boolean> {
-    return (manager ? manager.getRepository(UserEntity) : this.users).existsBy({ email });
+    return (manager ? manager.getRepository(UserEntity) : this.users).existsBy({ emailLookup: this.lookup.of(email) });
   }
 
   async updateProfile(id: string, changes: Partial<Pick<UserEntity, 'displayName' | 'region'>>, manager?: EntityManager): Promise<void> {
@@ -69,8 +80,17 @@ export class UsersService {
   async changeEmail(id: string, email: string, manager: EntityManager): Promise<boolean> {
     await this.lockAddress(email, manager);
     if (await this.emailTaken(email, manager)) return false;
-    await manager.getRepository(UserEntity).update({ id }, { email });
+    await manager.getRepository(UserEntity).update({ id }, { email, emailLookup: this.lookup.of(email) });
     return true;
+  }
+
+  /**
+   * The insert met an existing address that has no hash yet (written by a replica of the previous
+   * version during a rolling deploy, before the start-up backfill reached it): give it its hash so
+   * the sign-in finds it. A no-op in the steady state, when every non-erased account has one.
+   */
+  private async healMissingLookup(email: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE users SET email_lookup = $2 WHERE email = $1 AND email_lookup IS NULL`, [email, this.lookup.of(email)]);
   }
 
   /**

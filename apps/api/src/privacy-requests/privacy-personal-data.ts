@@ -2,6 +2,8 @@
 // notification data that the identity and notifications modules hold but did not register yet
 // (kept here so that those modules stay untouched; they may move them home later).
 import type { DataSource } from 'typeorm';
+import type { DataKeysService } from '../data-keys/data-keys.service';
+import { accessLogContext } from '../identity/access-log.service';
 import type { PersonalDataRecord, PersonalDataSource, PersonalDataSubject } from '../personal-data/personal-data.registry';
 import type { StorageService } from '../storage/storage.service';
 
@@ -97,8 +99,8 @@ export function identityProfileSource(ds: DataSource): PersonalDataSource {
     async erase(subject) {
       // The id stays: ledgers and the audit log refer to it. Everything that identifies the person goes.
       const rows: unknown[] = await ds.query(
-        `UPDATE users SET email = 'erased+' || id::text || '@erased.invalid', display_name = NULL, region = NULL, age_confirmed_at = NULL, status = 'deleted', updated_at = now()
-          WHERE id = $1 AND email NOT LIKE 'erased+%@erased.invalid' RETURNING id`,
+        `UPDATE users SET email = 'erased+' || id::text || '@erased.invalid', email_lookup = NULL, display_name = NULL, region = NULL, age_confirmed_at = NULL, status = 'deleted', updated_at = now()
+          WHERE id = $1 AND (email NOT LIKE 'erased+%@erased.invalid' OR email_lookup IS NOT NULL) RETURNING id`,
         [subject.userId],
       );
       return { deleted: 0, anonymised: rows.length, retained: [{ count: 1, basis: 'The account id, referenced by the credit ledger, invoices and the audit log.' }] };
@@ -132,7 +134,7 @@ export function identitySessionsSource(ds: DataSource): PersonalDataSource {
   };
 }
 
-export function identityAccessLogSource(ds: DataSource): PersonalDataSource {
+export function identityAccessLogSource(ds: DataSource, keys: DataKeysService): PersonalDataSource {
   return {
     category: 'identity.access_log',
     description: 'Sign-ins and API use: time, IP address, device, browser and operating system (kept 90 days).',
@@ -142,12 +144,17 @@ export function identityAccessLogSource(ds: DataSource): PersonalDataSource {
       // Paged by (created_at, id): oldest first, flat in memory however long the log.
       let after: [string, string] = ['1970-01-01T00:00:00Z', '00000000-0000-0000-0000-000000000000'];
       for (;;) {
-        const rows: Array<{ id: string; event: string; ip: string | null; user_agent: string | null; device_type: string; browser: string | null; os: string | null; created_at: Date }> = await ds.query(
-          `SELECT id, event, host(ip) AS ip, user_agent, device_type, browser, os, created_at FROM access_log
+        const rows: Array<{ id: string; event: string; ip: string | null; user_agent: string | null; ip_sealed: Buffer | null; user_agent_sealed: Buffer | null; device_type: string; browser: string | null; os: string | null; created_at: Date }> = await ds.query(
+          `SELECT id, event, host(ip) AS ip, user_agent, ip_sealed, user_agent_sealed, device_type, browser, os, created_at FROM access_log
             WHERE user_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT 500`,
           [subject.userId, ...after],
         );
-        for (const r of rows) yield { data: { at: r.created_at.toISOString(), event: r.event, ip: r.ip, userAgent: r.user_agent, device: { type: r.device_type, browser: r.browser, os: r.os } } };
+        for (const r of rows) {
+          // Sealed with the user's key (decision 020); a row not yet sealed by the start-up backfill still has the clear values.
+          const ip = r.ip_sealed ? await keys.openTextOrNull(subject.userId, r.ip_sealed, accessLogContext('ip', r.id)) : r.ip;
+          const userAgent = r.user_agent_sealed ? await keys.openTextOrNull(subject.userId, r.user_agent_sealed, accessLogContext('user_agent', r.id)) : r.user_agent;
+          yield { data: { at: r.created_at.toISOString(), event: r.event, ip, userAgent, device: { type: r.device_type, browser: r.browser, os: r.os } } };
+        }
         const last = rows[rows.length - 1];
         if (!last || rows.length < 500) return;
         after = [last.created_at.toISOString(), last.id];

@@ -29,6 +29,7 @@ import { PrivacyTicketConverterService } from './privacy-ticket-converter.servic
 import { RetentionErasureHandoff } from './retention-erasure.handoff';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 import { OptionalUserGuard } from './requester-access';
+import { DataKeysService } from '../data-keys/data-keys.service';
 
 /**
  * Privacy requests (GDPR/CCPA/COPPA): intake and verification, the officer's workflow, fulfilment
@@ -61,13 +62,14 @@ export class PrivacyRequestsModule implements OnModuleInit {
     private readonly ticketConverter: PrivacyTicketConverterService,
     private readonly sweepers: RetentionSweeperRegistry,
     private readonly audit: AuditService,
+    private readonly dataKeys: DataKeysService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(privacyRequestsSource(this.dataSource, this.storage));
     this.registry.register(identityProfileSource(this.dataSource));
     this.registry.register(identitySessionsSource(this.dataSource));
-    this.registry.register(identityAccessLogSource(this.dataSource));
+    this.registry.register(identityAccessLogSource(this.dataSource, this.dataKeys));
     this.registry.register(notificationEmailsSource(this.dataSource));
     // Support: "convert to privacy request" on a privacy ticket creates the request here (linked both ways).
     this.support.registerPrivacyConverter(this.ticketConverter);

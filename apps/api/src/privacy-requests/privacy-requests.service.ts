@@ -181,7 +181,7 @@ export class PrivacyRequestsService {
     req.codeExpiresAt = null;
     req.verifiedAt = now;
     const subjectAddress = req.requesterType === 'self' ? req.email : req.subjectEmail;
-    const account = req.userId ? await manager.getRepository(UserEntity).findOneBy({ id: req.userId }) : subjectAddress ? await manager.getRepository(UserEntity).findOneBy({ email: subjectAddress }) : null;
+    const account = req.userId ? await manager.getRepository(UserEntity).findOneBy({ id: req.userId }) : subjectAddress ? await this.users.findByEmail(subjectAddress, manager) : null;
     req.userId = account?.id ?? null;
     if (account?.region) {
       const regimes = new Set<Regime>([...req.regimes, regimeForRegion(account.region)]);

@@ -91,6 +91,14 @@ export interface ScheduleErasureInput {
 
 export type ErasureListener = (erasure: ErasureDto) => Promise<void> | void;
 
+/** What `reapplyErasures` did: accounts erased again, and those a legal hold kept (ids only). */
+export interface ReapplyErasuresResult {
+  reErased: string[];
+  held: string[];
+}
+
+export const REAPPLY_ACTOR: AuditActor = { type: 'system', id: 'reapply-erasures' };
+
 const ERASURE_SORT: Record<string, string> = { id: 'id', createdAt: 'created_at', runAfter: 'run_after', status: 'status' };
 
 @Injectable()
@@ -238,6 +246,40 @@ export class ErasureService implements OnModuleInit {
     this.logger.log({ erasureId: id, certificateId: completed.certificateId }, 'account erased; deletion certificate issued');
     for (const listener of this.completedListeners) await listener(completed);
     return completed;
+  }
+
+  /**
+   * Erases again the accounts whose data key is destroyed in the keystore but whose rows are back:
+   * a data backup taken before their erasure was restored (the keystore is never in a data backup,
+   * so it is the authority on who was erased). Runs every registered eraser (all idempotent), records
+   * `erasure.reapply` in the audit log, and issues no second certificate: the first still stands.
+   * `npm run reapply-erasures`, and main.ts before the API listens.
+   */
+  async reapplyErasures(): Promise<ReapplyErasuresResult> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT u.id FROM users u JOIN keystore.user_data_keys k ON k.user_id = u.id
+        WHERE k.destroyed_at IS NOT NULL AND (u.status <> 'deleted' OR u.email NOT LIKE 'erased+%@erased.invalid' OR u.email_lookup IS NOT NULL)
+        ORDER BY u.id`,
+    );
+    const result: ReapplyErasuresResult = { reErased: [], held: [] };
+    for (const { id: userId } of rows) {
+      const held = await this.holds.activeForUser(userId);
+      if (held.length > 0) {
+        // A deletion is never forced past a hold; the account stays listed until the hold is released.
+        this.logger.warn({ userId, holds: held.map((h) => h.id) }, 'an erased account is back from a restored backup but a legal hold covers it; not erased again');
+        result.held.push(userId);
+        continue;
+      }
+      const categories: Record<string, { deleted: number; anonymised: number }> = {};
+      for (const source of this.registry.erasureOrder()) {
+        const outcome = await source.erase({ userId });
+        categories[source.category] = { deleted: outcome.deleted, anonymised: outcome.anonymised };
+      }
+      await this.audit.record({ action: 'erasure.reapply', actor: REAPPLY_ACTOR, subject: { type: 'user', id: userId }, details: { reason: 'data key destroyed; rows restored from a data backup', categories } });
+      result.reErased.push(userId);
+    }
+    if (rows.length > 0) this.logger.log({ reErased: result.reErased.length, held: result.held.length }, 'erased again the accounts a restored backup brought back');
+    return result;
   }
 
   private async saveStep(id: string, category: string, state: StepState): Promise<void> {

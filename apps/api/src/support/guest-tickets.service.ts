@@ -11,6 +11,7 @@ import { VerificationKeyService } from '../identity/verification-key.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { GuestCategory } from './support-rules';
 import { TicketsService } from './tickets.service';
+import { EmailLookupService } from '../identity/email-lookup.service';
 
 /** Guest tickets asked for one address: enough for a retry, too few to flood an inbox. */
 export const GUEST_TICKET_PER_EMAIL: RateLimitRule = { name: 'support-guest:email', limit: 5, windowSeconds: 3600 };
@@ -44,6 +45,7 @@ export class GuestTicketsService {
     private readonly notifications: NotificationsService,
     private readonly tickets: TicketsService,
     private readonly audit: AuditService,
+    private readonly emailLookup: EmailLookupService,
   ) {}
 
   private hash(id: string, email: string, code: string): Buffer {
@@ -96,7 +98,7 @@ export class GuestTicketsService {
       const judgement = judgeCode(row && { attempts: row.attempts, used: row.used, expired: row.expired }, matches);
       if (row && judgement.countAttempt) await manager.query(`UPDATE support_guest_requests SET attempts = attempts + 1 WHERE id = $1`, [row.id]);
       if (judgement.verdict !== 'accepted' || !row) return { kind: 'refused' as const, verdict: judgement.verdict === 'accepted' ? ('invalid' as const) : judgement.verdict };
-      const [user] = (await manager.query(`SELECT id FROM users WHERE email = $1 AND status <> 'deleted'`, [row.email])) as Array<{ id: string }>;
+      const [user] = (await manager.query(`SELECT id FROM users WHERE email_lookup = $1 AND status <> 'deleted'`, [this.emailLookup.of(row.email)])) as Array<{ id: string }>;
       const ticket = await this.tickets.create(
         { userId: user?.id ?? null, requesterEmail: row.email, channel: 'guest_email', subject: row.subject, body: row.body, category: row.category, jobIds: [] },
         manager,

@@ -37,6 +37,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     LOG_LEVEL: 'debug',
     MIGRATE_ON_START: 'false',
     ADMIN_DIST_DIR: path.join(tmpdir(), 'soar2-no-console'),
+    // Fixed, as on every replica in production: tests restart the app on one database and find accounts by email again.
+    EMAIL_LOOKUP_KEY: 'test-email-lookup-key-of-at-least-32-characters',
     ...env,
   });
 }
