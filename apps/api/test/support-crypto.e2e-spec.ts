@@ -157,15 +157,20 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
     expect((shown.body as TicketJson).messages.map((m) => m.body)).toEqual(['I lost my phone']);
   });
 
-  it('erases a user’s tickets and the guest tickets sent from their address, destroying the guest ticket’s own key', async () => {
+  it('erases a user’s tickets and the unheld guest tickets sent from their address, destroying the guest ticket’s own key', async () => {
     const gus = await userWithToken(t.app, 'gus.crypto@example.test');
     const own = await openWithFile(gus, 'Gus own ticket', 'Gus words');
     const guest = await ds.transaction((m) =>
       t.app.get(TicketsService).create({ userId: null, requesterEmail: 'gus.crypto@example.test', channel: 'guest_email', subject: 'Gus as a guest', body: 'Gus locked out', category: 'account', jobIds: [] }, m),
     );
+    const heldGuest = await ds.transaction((m) =>
+      t.app.get(TicketsService).create({ userId: null, requesterEmail: 'gus.crypto@example.test', channel: 'guest_email', subject: 'Gus held guest', body: 'evidence', category: 'account', jobIds: [] }, m),
+    );
+    await console_.post('/admin/legal-holds').send({ scopeType: 'ticket', scopeId: heldGuest.id, reason: 'regulator inquiry', requestedBy: 'counsel' }).expect(201);
     const [file] = (await ds.query(`SELECT storage_key AS key FROM support_ticket_attachments WHERE ticket_id = $1`, [own.id])) as Array<{ key: string }>;
     const outcome = await t.app.get(PersonalDataRegistry).get('support.tickets')!.erase({ userId: gus.id });
     expect(outcome).toMatchObject({ deleted: 1, anonymised: 2 });
+    expect(((await console_.get(`/admin/tickets/${heldGuest.id}`).expect(200)).body as TicketJson).subject).toBe('Gus held guest');
     const rows = (await ds.query(`SELECT row_to_json(t)::text AS j, anonymised_at IS NOT NULL AS gone FROM support_tickets t WHERE id = ANY($1::uuid[])`, [[own.id, guest.id]])) as Array<{ j: string; gone: boolean }>;
     expect(rows.every((r) => r.gone && !/gus/i.test(r.j))).toBe(true);
     expect(await t.app.get(StorageService).exists(file?.key ?? '')).toBe(false);
@@ -244,10 +249,10 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
       for (const id of [due.id, heldTicket.id, heldUser.id, guest.id]) await closeDaysAgo(id, 800);
       await closeDaysAgo(recent.id, 7);
       await ds.query(`UPDATE support_tickets SET created_at = now() - interval '900 days' WHERE id = $1`, [open.id]);
-      const [{ id: ticketHold }] = (await ds.query(
-        `INSERT INTO legal_holds (scope_type, scope_id, reason, requested_by, created_by) VALUES ('ticket', $1, 'chargeback dispute evidence', 'counsel', $2) RETURNING id`,
-        [heldTicket.id, staff.id],
-      )) as [{ id: string }];
+      // A ticket hold placed through the console API (the hold service finds tickets in support_tickets).
+      const placed = await console_.post('/admin/legal-holds').send({ scopeType: 'ticket', scopeId: heldTicket.id, reason: 'chargeback dispute evidence', requestedBy: 'counsel' });
+      expect(placed.status).toBe(201);
+      const ticketHold = (placed.body as { id: string }).id;
       const [{ id: userHold }] = (await ds.query(
         `INSERT INTO legal_holds (scope_type, scope_id, reason, requested_by, created_by) VALUES ('user', $1, 'litigation about the account', 'counsel', $2) RETURNING id`,
         [erin.id, staff.id],

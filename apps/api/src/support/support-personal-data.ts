@@ -75,10 +75,13 @@ export function supportPersonalDataSource(dataSource: DataSource, storage: Stora
     },
     async erase(subject: PersonalDataSubject): Promise<ErasureOutcome> {
       return dataSource.transaction(async (manager) => {
-        // The user's tickets, and guest tickets sent from the account's address before it was linked.
+        // The user's tickets (the erasure engine waits out holds on them), and guest tickets sent from the
+        // account's address without an account link, unless a legal hold keeps that ticket.
         const tickets = (await manager.query(
-          `SELECT id FROM support_tickets WHERE user_id = $1
-            OR (user_id IS NULL AND anonymised_at IS NULL AND requester_email = (SELECT email FROM users WHERE id = $1))`,
+          `SELECT t.id FROM support_tickets t WHERE t.user_id = $1
+            OR (t.user_id IS NULL AND t.anonymised_at IS NULL AND t.requester_email = (SELECT email FROM users WHERE id = $1)
+                AND NOT EXISTS (SELECT 1 FROM legal_holds lh WHERE lh.scope_type = 'ticket' AND lh.scope_id = t.id AND lh.released_at IS NULL
+                                 AND (lh.expires_at IS NULL OR lh.expires_at > now())))`,
           [subject.userId],
         )) as Array<{ id: string }>;
         const ids = tickets.map((t) => t.id);
