@@ -20,6 +20,14 @@ export type ReadMode = 'strict' | 'lenient';
 export class SupportCipher {
   constructor(readonly keys: DataKeysService) {}
 
+  /**
+   * Makes sure the owner's key exists, committed, before a transaction seals with it: DataKeysService
+   * caches a key it creates, and a key created inside a transaction that rolls back must not be cached.
+   */
+  async ensureKey(owner: string): Promise<void> {
+    await this.keys.seal(owner, Buffer.alloc(0), 'support.key-check');
+  }
+
   seal(owner: string, text: string | Buffer, context: string, manager?: EntityManager): Promise<Buffer> {
     return this.keys.seal(owner, text, context, manager);
   }

@@ -78,6 +78,8 @@ export class SupportSealBackfill implements OnModuleInit {
       return n;
     } catch (err) {
       for (const key of written) await this.storage.delete(key);
+      // Keys created in the rolled-back transaction may be cached: forget them (they were never stored).
+      this.cipher.keys.clearCache();
       throw err;
     }
   }

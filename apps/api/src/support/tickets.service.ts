@@ -167,6 +167,7 @@ export class TicketsService {
     files: readonly UploadedAttachment[] = [],
   ): Promise<UserTicketView> {
     const judged = this.judgeUploads(files);
+    await this.cipher.ensureKey(userId);
     const ticket = await this.storeWith(judged, userId, async (manager) => {
       const t = await this.create({ userId, requesterEmail: null, channel: 'api', subject: dto.subject, body: dto.body, category: dto.category, jobIds: dto.jobIds ?? [] }, manager);
       await this.audit.record(
