@@ -275,6 +275,8 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
       const run = await retention.startRun(policyId, 'manual', actor);
       const done = await retention.execute(run.id);
       expect(done).toMatchObject({ status: 'completed', anonymised: 2, deleted: 0, skippedOnHold: 2 });
+      const audited = (await ds.query(`SELECT details FROM audit_log WHERE action = 'ticket.anonymise'`)) as Array<{ details: { tickets: number; ticketIds: string[] } }>;
+      expect(audited.flatMap((a) => a.details.ticketIds).sort()).toEqual([due.id, guest.id].sort());
 
       // No trace of text, email or file for the anonymised ones; the row, category, times and SLA stay.
       for (const id of [due.id, guest.id]) {

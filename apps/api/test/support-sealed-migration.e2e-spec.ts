@@ -1,11 +1,11 @@
-// Migration 1795805238813 (support text sealed at rest) reverts and re-applies on a database holding
+// Migration 1795806681791 (support text sealed at rest) reverts and re-applies on a database holding
 // sealed tickets: `down` cannot decrypt in SQL, so sealed text comes back as a placeholder.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SupportSealedText1795805238813 } from '../src/database/migrations/1795805238813-support-sealed-text';
+import { SupportSealedText1795806681791 } from '../src/database/migrations/1795806681791-support-sealed-text';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-describe('migration SupportSealedText1795805238813', () => {
+describe('migration SupportSealedText1795806681791', () => {
   let db: TestDatabase;
   let ds: DataSource;
 
@@ -26,7 +26,7 @@ describe('migration SupportSealedText1795805238813', () => {
       [guestId],
     );
     await ds.query(`INSERT INTO support_ticket_messages (ticket_id, kind, author_type, body_sealed) VALUES ($1, 'user_message', 'requester', '\\x00'::bytea)`, [guestId]);
-    const migration = new SupportSealedText1795805238813();
+    const migration = new SupportSealedText1795806681791();
     const runner = ds.createQueryRunner();
     try {
       await migration.down(runner);

@@ -2,6 +2,7 @@
 // attachments and requester go, the row stays with its category, agent, timestamps and SLA figures
 // so that support reports still count it. A guest ticket's own data key (decision 019) is destroyed.
 import type { EntityManager } from 'typeorm';
+import type { AuditService } from '../audit/audit.service';
 import type { DataKeysService } from '../data-keys/data-keys.service';
 import type { RetentionSweeper, SweepBatchResult, SweepPreview, SweepWindow } from '../retention/retention-sweepers.registry';
 import type { StorageService } from '../storage/storage.service';
@@ -16,13 +17,17 @@ const DUE = `t.status = 'closed' AND t.anonymised_at IS NULL AND t.closed_at <= 
  * Removes everything personal from the given tickets, in the caller's transaction: attachment files
  * and rows, subjects and message bodies (sealed and clear), the user link and requester email, linked
  * jobs and the guest verification rows; destroys the data keys owned by the tickets themselves
- * (guests without an account; a user's key is destroyed by erasure, not here). Returns how many tickets.
+ * (guests without an account; a user's key is destroyed by erasure, not here). Stored files are
+ * deleted last, once the rows are changed (a rollback after that leaves sealed rows pointing at
+ * missing files, and the predicate still matches them). Returns how many tickets.
  */
 export async function anonymiseTickets(ids: readonly string[], deps: { storage: StorageService; keys: DataKeysService }, m: EntityManager): Promise<number> {
   if (ids.length === 0) return 0;
-  const files: Array<{ storageKey: string }> = await m.query(`SELECT storage_key AS "storageKey" FROM support_ticket_attachments WHERE ticket_id = ANY($1::uuid[])`, [ids]);
-  for (const f of files) await deps.storage.delete(f.storageKey);
-  await m.query(`DELETE FROM support_ticket_attachments WHERE ticket_id = ANY($1::uuid[])`, [ids]);
+  // TypeORM answers a DELETE … RETURNING with [rows, affected].
+  const [files]: [Array<{ storageKey: string }>, number] = await m.query(
+    `DELETE FROM support_ticket_attachments WHERE ticket_id = ANY($1::uuid[]) RETURNING storage_key AS "storageKey"`,
+    [ids],
+  );
   await m.query(`UPDATE support_ticket_messages SET body = NULL, body_sealed = NULL, author_user_id = NULL WHERE ticket_id = ANY($1::uuid[])`, [ids]);
   await m.query(`DELETE FROM support_guest_requests WHERE ticket_id = ANY($1::uuid[])`, [ids]);
   const own: Array<{ id: string }> = await m.query(`SELECT id FROM support_tickets WHERE id = ANY($1::uuid[]) AND data_key_owner = id`, [ids]);
@@ -33,11 +38,12 @@ export async function anonymiseTickets(ids: readonly string[], deps: { storage: 
     [ids],
   );
   for (const { id } of own) await deps.keys.destroy(id, m);
+  for (const f of files) await deps.storage.delete(f.storageKey);
   return count;
 }
 
 /** Retention category `tickets`: closed tickets past the period are anonymised, except those under a legal hold (ticket or user). */
-export function ticketsRetentionSweeper(deps: { storage: StorageService; keys: DataKeysService }): RetentionSweeper {
+export function ticketsRetentionSweeper(deps: { storage: StorageService; keys: DataKeysService; audit: AuditService }): RetentionSweeper {
   return {
     category: 'tickets',
     async preview(w: SweepWindow, m: EntityManager): Promise<SweepPreview> {
@@ -57,11 +63,10 @@ export function ticketsRetentionSweeper(deps: { storage: StorageService; keys: D
         `SELECT t.id FROM support_tickets t WHERE ${DUE} AND NOT ${HELD} ORDER BY t.closed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [w.cutoff, Math.min(batchSize, 500)],
       );
-      const anonymised = await anonymiseTickets(
-        due.map((d) => d.id),
-        deps,
-        m,
-      );
+      if (due.length === 0) return { deleted: 0, anonymised: 0 };
+      const ids = due.map((d) => d.id);
+      const anonymised = await anonymiseTickets(ids, deps, m);
+      await deps.audit.record({ action: 'ticket.anonymise', actor: { type: 'system', id: 'retention' }, details: { tickets: ids.length, ticketIds: ids.slice(0, 100) } }, m);
       return { deleted: 0, anonymised };
     },
   };

@@ -1,4 +1,4 @@
-// Seals the support text and files written before migration 1795805238813 (decision 019): ticket
+// Seals the support text and files written before migration 1795806681791 (decision 019): ticket
 // by ticket, in bounded batches, every 10 minutes on the scheduler until none is left (each run
 // stops after MAX_BATCHES_PER_RUN batches; the next run resumes, selection is by predicate).
 import { randomUUID } from 'node:crypto';

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { AuditService } from '../audit/audit.service';
 import { CreditsModule } from '../credits/credits.module';
 import { CreditsService } from '../credits/credits.service';
 import { IdentityModule } from '../identity/identity.module';
@@ -46,12 +47,13 @@ export class SupportModule implements OnModuleInit {
     private readonly credits: CreditsService,
     private readonly cipher: SupportCipher,
     private readonly moduleRef: ModuleRef,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(supportPersonalDataSource(this.dataSource, this.storage, this.cipher));
     // Retention category `tickets` (the retention module imports this one, so the registry is looked up, not imported).
-    this.moduleRef.get(RetentionSweeperRegistry, { strict: false }).register(ticketsRetentionSweeper({ storage: this.storage, keys: this.cipher.keys }));
+    this.moduleRef.get(RetentionSweeperRegistry, { strict: false }).register(ticketsRetentionSweeper({ storage: this.storage, keys: this.cipher.keys, audit: this.audit }));
     // The ticket's credits panel and "adjust credits" go through the ledger (its limits for support agents apply).
     this.extensions.registerCreditsGateway({
       summary: (userId) => this.credits.summary(userId),

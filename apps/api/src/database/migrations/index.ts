@@ -18,8 +18,8 @@ import { BillingStripe1795794557608 } from './1795794557608-billing-stripe';
 import { KeystoreAndLegalHolds1795794563964 } from './1795794563964-keystore-and-legal-holds';
 import { RetentionAndErasure1795794887392 } from './1795794887392-retention-and-erasure';
 import { PrivacyRequestTicket1795797705978 } from './1795797705978-privacy-request-ticket';
-import { SupportSealedText1795805238813 } from './1795805238813-support-sealed-text';
 import { AuditLogSegments1795805272459 } from './1795805272459-audit-log-segments';
 import { LedgerRetentionIndex1795806019505 } from './1795806019505-ledger-retention-index';
+import { SupportSealedText1795806681791 } from './1795806681791-support-sealed-text';
 
-export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, SupportDesk1795794157495, ConsentAndPolicy1795794180014, CreditLedger1795794185471, AccessPackages1795794248186, PrivacyRequests1795794360380, GenerationJobs1795794500973, BillingStripe1795794557608, KeystoreAndLegalHolds1795794563964, RetentionAndErasure1795794887392, PrivacyRequestTicket1795797705978, SupportSealedText1795805238813, AuditLogSegments1795805272459, LedgerRetentionIndex1795806019505];
+export const MIGRATIONS = [IdentityCore1764230400000, ScheduledTaskRuns1764230460000, NotificationsOutbox1764230720000, UserSessions1764231000000, NotificationsSensitive1764231400000, UserSignIn1764231460000, AuditLog1795784800000, StaffAccounts1795788164956, UsersConsoleSearch1795788241009, SupportDesk1795794157495, ConsentAndPolicy1795794180014, CreditLedger1795794185471, AccessPackages1795794248186, PrivacyRequests1795794360380, GenerationJobs1795794500973, BillingStripe1795794557608, KeystoreAndLegalHolds1795794563964, RetentionAndErasure1795794887392, PrivacyRequestTicket1795797705978, AuditLogSegments1795805272459, LedgerRetentionIndex1795806019505, SupportSealedText1795806681791];

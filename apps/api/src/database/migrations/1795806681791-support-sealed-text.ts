@@ -11,8 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Lengths are validated before sealing (DTOs and services); the checks below only bound the bytes.
  * `down` cannot decrypt in SQL: sealed values come back as the placeholder '[encrypted]'.
  */
-export class SupportSealedText1795805238813 implements MigrationInterface {
-  name = 'SupportSealedText1795805238813';
+export class SupportSealedText1795806681791 implements MigrationInterface {
+  name = 'SupportSealedText1795806681791';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE support_tickets ADD COLUMN data_key_owner uuid`);
