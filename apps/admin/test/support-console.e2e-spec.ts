@@ -1,6 +1,6 @@
 // The support console in Chromium: an agent answers a ticket from the inbox, the user reads the
-// reply through /v1 and the email waits in the outbox; a ticket body full of HTML and script is
-// shown as the text it is, never run.
+// reply through /v1 and the email waits in the outbox; the inbox search finds numbers and emails;
+// a ticket body full of HTML and script is shown as the text it is, never run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -88,6 +88,20 @@ describe('console: support tickets', () => {
       const [pr] = (await t.app.get(DataSource).query(`SELECT id, type, status, ticket_id AS "ticketId" FROM privacy_requests WHERE user_id = $1`, [user.id])) as Array<Record<string, string>>;
       expect(pr).toMatchObject({ type: 'portability', status: 'verified', ticketId });
       expect(await link.textContent()).toBe(pr?.id);
+    });
+
+    it('finds a ticket by its number or the requester email in the inbox search (ticket text is encrypted, so not by words)', async () => {
+      const wanted = await openTicket('Searchable by number', 'Find me by my number.');
+      await openTicket('Another ticket in the inbox', 'Not this one.');
+      await signIn(page, t.url, AGENT.email, PASSWORD);
+      await page.getByRole('menuitem', { name: 'Tickets' }).click();
+      await page.locator('table').getByText('Another ticket in the inbox').waitFor();
+      const search = page.getByPlaceholder('Number, email or id');
+      await search.fill(`#${wanted.number}`);
+      await page.locator('table').getByText('Another ticket in the inbox').waitFor({ state: 'detached' });
+      await page.locator('table').getByText('Searchable by number').waitFor();
+      await search.fill('una.user@example.test');
+      await page.locator('table').getByText('Another ticket in the inbox').waitFor();
     });
 
     it('shows HTML and script in a ticket body as text, without running them', async () => {

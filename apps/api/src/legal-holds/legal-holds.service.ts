@@ -26,7 +26,7 @@ export const LEGAL_HOLD_LIST_RULES: ListQueryRules = {
 /** The table each scope's records live in (a scope whose table is not installed has no records). */
 const SCOPE_TABLES: Record<LegalHoldScopeType, { table: string; userColumn: string | null }> = {
   user: { table: 'users', userColumn: 'id' },
-  ticket: { table: 'tickets', userColumn: 'user_id' },
+  ticket: { table: 'support_tickets', userColumn: 'user_id' },
   job: { table: 'generation_jobs', userColumn: 'user_id' },
 };
 

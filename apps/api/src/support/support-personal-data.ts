@@ -4,29 +4,41 @@ import { redactText } from '@soar2/privacy';
 import type { DataSource } from 'typeorm';
 import type { ErasureOutcome, PersonalDataRecord, PersonalDataSource, PersonalDataSubject } from '../personal-data/personal-data.registry';
 import type { StorageService } from '../storage/storage.service';
-import { ATTACHMENT_COLUMNS, AttachmentRow, MESSAGE_COLUMNS, MessageRow, TICKET_COLUMNS, TicketRow, isVisibleToUser } from './ticket-view';
+import { SupportCipher, fileContext } from './support-cipher';
+import { anonymiseTickets } from './support-retention';
+import { ATTACHMENT_COLUMNS, AttachmentRecord, MESSAGE_COLUMNS, MessageRecord, TICKET_COLUMNS, TicketRecord, isVisibleToUser } from './ticket-view';
 
+export { ERASED_TEXT } from './ticket-view';
 export const SUPPORT_PERSONAL_DATA_CATEGORY = 'support.tickets';
-export const ERASED_TEXT = '[erased]';
 
 /**
  * Staff replies may name third parties (other users, staff): emails, IP addresses and secrets in
  * them are masked before they go in someone's package; the user's own words are exported as written.
+ * Text and files are opened with the ticket's data key (sealed attachments are opened as the package reads them).
  */
-export function supportPersonalDataSource(dataSource: DataSource, storage: StorageService): PersonalDataSource {
+export function supportPersonalDataSource(dataSource: DataSource, storage: StorageService, cipher: SupportCipher): PersonalDataSource {
   return {
     category: SUPPORT_PERSONAL_DATA_CATEGORY,
     description: 'Support tickets you opened, with your messages, our public replies and your attachments (internal staff notes are not included).',
     purposes: ['customer support', 'security'],
     sources: ['user', 'staff'],
     async *export(subject: PersonalDataSubject): AsyncIterable<PersonalDataRecord> {
-      const tickets = (await dataSource.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.user_id = $1 ORDER BY t.created_at`, [subject.userId])) as TicketRow[];
-      for (const t of tickets) {
-        const messages = (await dataSource.query(
-          `SELECT ${MESSAGE_COLUMNS} FROM support_ticket_messages m LEFT JOIN staff s ON s.id = m.author_staff_id WHERE m.ticket_id = $1 ORDER BY m.seq`,
-          [t.id],
-        )) as MessageRow[];
-        const attachments = (await dataSource.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.ticket_id = $1 ORDER BY a.created_at`, [t.id])) as AttachmentRow[];
+      const records = (await dataSource.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.user_id = $1 ORDER BY t.created_at`, [subject.userId])) as TicketRecord[];
+      for (const r of records) {
+        const t = await cipher.ticket(r, 'lenient');
+        const messages = await cipher.messages(
+          t.dataKeyOwner,
+          (await dataSource.query(
+            `SELECT ${MESSAGE_COLUMNS} FROM support_ticket_messages m LEFT JOIN staff s ON s.id = m.author_staff_id WHERE m.ticket_id = $1 ORDER BY m.seq`,
+            [t.id],
+          )) as MessageRecord[],
+          'lenient',
+        );
+        const attachments = await cipher.attachments(
+          t.dataKeyOwner,
+          (await dataSource.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.ticket_id = $1 ORDER BY a.created_at`, [t.id])) as AttachmentRecord[],
+          'lenient',
+        );
         yield {
           data: {
             id: t.id,
@@ -50,39 +62,39 @@ export function supportPersonalDataSource(dataSource: DataSource, storage: Stora
             },
             attachments: attachments.map((a) => `${a.id}: ${a.fileName} (${a.contentType}, ${a.sizeBytes} bytes, sha256 ${a.sha256})`),
           },
-          media: attachments.map((a) => ({ path: `support/${t.id}/${a.id}-${a.fileName}`, storageKey: a.storageKey, contentType: a.contentType })),
+          media: t.contentState === 'readable'
+            ? attachments.map((a) => ({
+                path: `support/${t.id}/${a.id}-${a.fileName}`,
+                storageKey: a.storageKey,
+                contentType: a.contentType,
+                ...(a.sealed ? { open: (stored: Buffer) => cipher.keys.open(t.dataKeyOwner, stored, fileContext(a.id)) } : {}),
+              }))
+            : [],
         };
       }
     },
     async erase(subject: PersonalDataSubject): Promise<ErasureOutcome> {
-      const attachments = (await dataSource.query(
-        `SELECT a.id, a.storage_key AS "storageKey" FROM support_ticket_attachments a JOIN support_tickets t ON t.id = a.ticket_id WHERE t.user_id = $1`,
-        [subject.userId],
-      )) as Array<{ id: string; storageKey: string }>;
-      for (const a of attachments) await storage.delete(a.storageKey);
       return dataSource.transaction(async (manager) => {
-        const [{ deleted }] = (await manager.query(
-          `WITH gone AS (DELETE FROM support_ticket_attachments a USING support_tickets t WHERE t.id = a.ticket_id AND t.user_id = $1 RETURNING a.id)
-           SELECT count(*)::int AS deleted FROM gone`,
+        // The user's tickets (the erasure engine waits out holds on them), and guest tickets sent from the
+        // account's address without an account link, unless a legal hold keeps that ticket.
+        const tickets = (await manager.query(
+          `SELECT t.id FROM support_tickets t WHERE t.user_id = $1
+            OR (t.user_id IS NULL AND t.anonymised_at IS NULL AND t.requester_email = (SELECT email FROM users WHERE id = $1)
+                AND NOT EXISTS (SELECT 1 FROM legal_holds lh WHERE lh.scope_type = 'ticket' AND lh.scope_id = t.id AND lh.released_at IS NULL
+                                 AND (lh.expires_at IS NULL OR lh.expires_at > now())))`,
           [subject.userId],
-        )) as [{ deleted: number }];
-        // Ticket rows stay for the SLA reports (category, times, agent), emptied of everything about the person.
-        const tickets = (await manager.query(`SELECT id FROM support_tickets WHERE user_id = $1`, [subject.userId])) as Array<{ id: string }>;
+        )) as Array<{ id: string }>;
         const ids = tickets.map((t) => t.id);
-        if (ids.length > 0) {
-          await manager.query(`UPDATE support_ticket_messages SET body = $2, author_user_id = NULL WHERE ticket_id = ANY($1)`, [ids, ERASED_TEXT]);
-          await manager.query(
-            `UPDATE support_tickets SET user_id = NULL, requester_email = NULL, subject = $2, linked_job_ids = '{}', anonymised_at = now(), updated_at = now() WHERE id = ANY($1)`,
-            [ids, ERASED_TEXT],
-          );
-        }
-        await manager.query(`UPDATE support_ticket_messages SET author_user_id = NULL, body = $2 WHERE author_user_id = $1`, [subject.userId, ERASED_TEXT]);
+        const [{ files }] = (await manager.query(`SELECT count(*)::int AS files FROM support_ticket_attachments WHERE ticket_id = ANY($1::uuid[])`, [ids])) as [{ files: number }];
+        // Ticket rows stay for the SLA reports (category, times, agent), emptied of everything about the person.
+        await anonymiseTickets(ids, { storage, keys: cipher.keys }, manager);
+        await manager.query(`UPDATE support_ticket_messages SET author_user_id = NULL, body = NULL, body_sealed = NULL WHERE author_user_id = $1`, [subject.userId]);
         const [{ guests }] = (await manager.query(
           `WITH gone AS (DELETE FROM support_guest_requests WHERE email = (SELECT email FROM users WHERE id = $1) RETURNING id) SELECT count(*)::int AS guests FROM gone`,
           [subject.userId],
         )) as [{ guests: number }];
         return {
-          deleted: deleted + guests,
+          deleted: files + guests,
           anonymised: ids.length,
           retained: ids.length > 0 ? [{ count: ids.length, basis: 'Ticket timings, category and handling agent kept without any personal data, for support service reports.' }] : [],
         };

@@ -3,6 +3,22 @@
 import type { AccountFlag, CreditsSummary, LinkedJobSummary } from './support-extensions';
 import { BusinessHours, SlaPolicy, TicketCategory, TicketPriority, TicketStatus, slaState } from './support-rules';
 
+/** Shown in lists for text whose key was destroyed or that was removed (erasure, retention). */
+export const ERASED_TEXT = '[erased]';
+
+/**
+ * How a ticket's text reads: `readable`; `removed` (anonymised: the text is gone, the row stays for
+ * reports); `destroyed` (ciphertext remains but its data key was destroyed: 410 where content is asked).
+ */
+export type ContentState = 'readable' | 'removed' | 'destroyed';
+
+/** A ticket as stored: the subject sealed with the data key of `dataKeyOwner` (clear `subject` only before the backfill). */
+export interface TicketRecord extends Omit<TicketRow, 'subject' | 'contentState'> {
+  subject: string | null;
+  subjectSealed: Buffer | null;
+}
+
+/** A ticket with its subject opened (ERASED_TEXT when it cannot be, see contentState). */
 export interface TicketRow {
   id: string;
   number: string;
@@ -10,6 +26,10 @@ export interface TicketRow {
   requesterEmail: string | null;
   channel: 'api' | 'guest_email';
   subject: string;
+  contentState: ContentState;
+  /** Whose data key seals this ticket's text and files: the user's id, or the ticket's own id for a guest without an account. */
+  dataKeyOwner: string;
+  anonymisedAt: Date | null;
   category: TicketCategory;
   status: TicketStatus;
   priority: TicketPriority;
@@ -30,8 +50,9 @@ export interface TicketRow {
   updatedAt: Date;
 }
 
-/** SELECT list giving TicketRow's names (the table alias is `t`). */
+/** SELECT list giving TicketRecord's names (the table alias is `t`). */
 export const TICKET_COLUMNS = `t.id, t.number::text AS "number", t.user_id AS "userId", t.requester_email AS "requesterEmail", t.channel, t.subject,
+  t.subject_sealed AS "subjectSealed", t.data_key_owner AS "dataKeyOwner", t.anonymised_at AS "anonymisedAt",
   t.category, t.status, t.priority, t.assignee_id AS "assigneeId", t.linked_job_ids AS "linkedJobIds", t.privacy_request_id AS "privacyRequestId",
   t.first_response_due_at AS "firstResponseDueAt", t.resolution_due_at AS "resolutionDueAt", t.first_responded_at AS "firstRespondedAt",
   t.solved_at AS "solvedAt", t.closed_at AS "closedAt", t.first_response_breached AS "firstResponseBreached", t.resolution_breached AS "resolutionBreached",
@@ -39,6 +60,12 @@ export const TICKET_COLUMNS = `t.id, t.number::text AS "number", t.user_id AS "u
   t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
 
 export type MessageKind = 'user_message' | 'public_reply' | 'internal_note' | 'system';
+
+/** A message as stored: the body sealed (clear `body` only before the backfill; both null once anonymised). */
+export interface MessageRecord extends Omit<MessageRow, 'body'> {
+  body: string | null;
+  bodySealed: Buffer | null;
+}
 
 export interface MessageRow {
   id: string;
@@ -54,7 +81,13 @@ export interface MessageRow {
 }
 
 export const MESSAGE_COLUMNS = `m.id, m.ticket_id AS "ticketId", m.kind, m.author_type AS "authorType", m.author_user_id AS "authorUserId",
-  m.author_staff_id AS "authorStaffId", s.display_name AS "authorStaffName", m.body, m.notification_id AS "notificationId", m.created_at AS "createdAt"`;
+  m.author_staff_id AS "authorStaffId", s.display_name AS "authorStaffName", m.body, m.body_sealed AS "bodySealed", m.notification_id AS "notificationId", m.created_at AS "createdAt"`;
+
+/** An attachment as stored: the name sealed; `sealed` tells whether the stored object is sealed too. */
+export interface AttachmentRecord extends Omit<AttachmentRow, 'fileName'> {
+  fileName: string | null;
+  fileNameSealed: Buffer | null;
+}
 
 export interface AttachmentRow {
   id: string;
@@ -65,11 +98,13 @@ export interface AttachmentRow {
   sizeBytes: number;
   sha256: string;
   storageKey: string;
+  /** The stored object is sealed with the ticket's data key (false only for files the backfill has not reached). */
+  sealed: boolean;
   createdAt: Date;
 }
 
-export const ATTACHMENT_COLUMNS = `a.id, a.ticket_id AS "ticketId", a.message_id AS "messageId", a.file_name AS "fileName", a.content_type AS "contentType",
-  a.size_bytes AS "sizeBytes", a.sha256, a.storage_key AS "storageKey", a.created_at AS "createdAt"`;
+export const ATTACHMENT_COLUMNS = `a.id, a.ticket_id AS "ticketId", a.message_id AS "messageId", a.file_name AS "fileName", a.file_name_sealed AS "fileNameSealed",
+  a.content_type AS "contentType", a.size_bytes AS "sizeBytes", a.sha256, a.storage_key AS "storageKey", a.sealed, a.created_at AS "createdAt"`;
 
 export interface AttachmentView {
   id: string;
@@ -186,6 +221,8 @@ export interface StaffTicketView {
   sla: SlaView;
   solvedAt: string | null;
   closedAt: string | null;
+  /** Set once the ticket's text, files and requester were removed (erasure or the retention sweep). */
+  anonymisedAt: string | null;
   createdAt: string;
   updatedAt: string;
   messages?: StaffMessageView[];
@@ -251,6 +288,7 @@ export function staffTicketView(t: TicketRow, ctx: SlaContext): StaffTicketView 
     sla: slaView(t, ctx),
     solvedAt: t.solvedAt?.toISOString() ?? null,
     closedAt: t.closedAt?.toISOString() ?? null,
+    anonymisedAt: t.anonymisedAt?.toISOString() ?? null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };

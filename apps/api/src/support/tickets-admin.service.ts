@@ -11,7 +11,6 @@ import { ColumnMap, accessibleSql } from '../authz/casl-sql';
 import { ValidationFailedException } from '../errors/domain.exception';
 import type { StaffPrincipal } from '../identity/auth.decorators';
 import { NotificationsService } from '../notifications/notifications.service';
-import { StorageService } from '../storage/storage.service';
 import { SupportClock } from './support-clock.service';
 import { SupportExtensions } from './support-extensions';
 import { SupportException, TicketClosedException, TicketCollisionException, TicketNotFoundException } from './support.exception';
@@ -26,7 +25,7 @@ import {
   staffStatusChange,
   statusAfterStaffReply,
 } from './support-rules';
-import { AccountPanel, StaffTicketView, TICKET_COLUMNS, TicketRow, attachmentView, staffMessageView, staffTicketView } from './ticket-view';
+import { AccountPanel, StaffTicketView, TICKET_COLUMNS, TicketRecord, TicketRow, attachmentView, staffMessageView, staffTicketView } from './ticket-view';
 import { TicketsService } from './tickets.service';
 
 export const TICKET_LIST_RULES: ListQueryRules = {
@@ -62,6 +61,24 @@ function list<T extends string>(name: string, value: unknown, allowed: readonly 
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+
+/** What the inbox search accepts: subjects and bodies are encrypted (decision 019), so text search is impossible. */
+export const TICKET_SEARCH_HINT = 'Search by ticket number (#1234), requester email address, or a ticket or user id: ticket text is encrypted and cannot be searched.';
+
+/** The inbox search: a ticket number, an email (the requester's or the account's), or an id (ticket or user); null when it is none of them. */
+export function ticketSearchSql(text: string, p: (v: unknown) => string): string | null {
+  if (/^#?\d{1,18}$/.test(text)) return `t.number = ${p(Number(text.replace('#', '')))}`;
+  if (UUID_RE.test(text)) {
+    const id = p(text.toLowerCase());
+    return `(t.id = ${id}::uuid OR t.user_id = ${id}::uuid)`;
+  }
+  if (EMAIL_RE.test(text)) {
+    const email = p(text.toLowerCase());
+    return `(t.requester_email = ${email} OR t.user_id IN (SELECT id FROM users WHERE email = ${email}))`;
+  }
+  return null;
+}
 
 /** Tickets as staff work them: the inbox, the conversation with notes, and every action audited in its transaction. */
 @Injectable()
@@ -75,7 +92,6 @@ export class TicketsAdminService {
     private readonly extensions: SupportExtensions,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
-    private readonly storage: StorageService,
   ) {}
 
   async list(q: ListQuery, ability: AppAbility): Promise<ListPage<StaffTicketView>> {
@@ -94,6 +110,8 @@ export class TicketsAdminService {
       if (f[key] !== undefined && typeof f[key] !== 'boolean') errors[key] = `${key} must be true or false.`;
     }
     if (f.q !== undefined && (typeof f.q !== 'string' || f.q.length > 200)) errors.q = 'q must be text of at most 200 characters.';
+    const search = typeof f.q === 'string' ? f.q.trim() : '';
+    if (search && !errors.q && ticketSearchSql(search, () => '') === null) errors.q = TICKET_SEARCH_HINT;
     if (Object.keys(errors).length > 0) throw new ValidationFailedException(errors);
 
     const params: unknown[] = [];
@@ -120,20 +138,18 @@ export class TicketsAdminService {
     if (f.unassigned === false) where.push('t.assignee_id IS NOT NULL');
     if (f.breached === true) where.push('(t.first_response_breached OR t.resolution_breached)');
     if (f.breached === false) where.push('NOT (t.first_response_breached OR t.resolution_breached)');
-    if (typeof f.q === 'string' && f.q.trim()) {
-      const text = f.q.trim();
-      where.push(/^#?\d+$/.test(text) ? `t.number = ${p(Number(text.replace('#', '')))}` : `t.subject ILIKE ${p(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
-    }
+    if (search) where.push(ticketSearchSql(search, p) as string);
     const sql = where.join(' AND ');
     const order = `${SORT_COLUMNS[q.sortField] ?? 't.created_at'} ${q.sortOrder} NULLS LAST, t.id ${q.sortOrder}`;
     const countParams = [...params];
     const rows = (await this.dataSource.query(
       `SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE ${sql} ORDER BY ${order} OFFSET ${p(q.skip)} LIMIT ${p(q.take)}`,
       params,
-    )) as TicketRow[];
+    )) as TicketRecord[];
+    const opened = await this.tickets.cipher.tickets(rows, 'lenient');
     const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM support_tickets t WHERE ${sql}`, countParams)) as [{ total: number }];
     const ctx = await this.clock.context(this.dataSource.manager);
-    return new ListPage('tickets', rows.map((t) => staffTicketView(t, ctx)), q.skip, total);
+    return new ListPage('tickets', opened.map((t) => staffTicketView(t, ctx)), q.skip, total);
   }
 
   /** Active support agents and admins, by name. */
@@ -166,9 +182,11 @@ export class TicketsAdminService {
     return { ...view, ...(await this.panels(view.userId)) };
   }
 
+  /** The conversation, opened strictly: a ticket whose data key was destroyed answers 410 DATA_KEY_DESTROYED. */
   private async detail(t: TicketRow, manager: EntityManager): Promise<StaffTicketView> {
+    this.tickets.assertReadable(t);
     const ctx = await this.clock.context(manager);
-    const [messages, attachments, account] = await Promise.all([this.tickets.messages(t.id, manager), this.tickets.attachments(t.id, manager), this.account(t.userId, manager)]);
+    const [messages, attachments, account] = await Promise.all([this.tickets.messages(t, manager), this.tickets.attachments(t, manager), this.account(t.userId, manager)]);
     return { ...staffTicketView(t, ctx), messages: messages.map(staffMessageView), attachments: attachments.map(attachmentView), account };
   }
 
@@ -218,8 +236,9 @@ export class TicketsAdminService {
         if (t.status === 'closed') throw new TicketClosedException(verdict.message);
         throw new SupportException('TICKET_STATUS_CHANGE_NOT_ALLOWED', HttpStatus.CONFLICT, verdict.message);
       }
+      this.tickets.assertReadable(t);
       await this.checkCollision(t, dto.lastSeenMessageId, staff, manager);
-      const messageId = await this.tickets.addMessage(manager, { ticketId: id, kind: 'public_reply', authorType: 'staff', authorStaffId: staff.id, body: dto.body });
+      const messageId = await this.tickets.addMessage(manager, { ticketId: id, owner: t.dataKeyOwner, kind: 'public_reply', authorType: 'staff', authorStaffId: staff.id, body: dto.body });
       const to = await this.recipient(t, manager);
       const notificationId = to
         ? await this.notifications.enqueue(
@@ -264,7 +283,8 @@ export class TicketsAdminService {
       const t = await this.visible(id, ability, manager, true);
       this.must(ability, 'note', t, 'Your role may not add notes to this ticket.');
       await this.checkCollision(t, dto.lastSeenMessageId, staff, manager);
-      const messageId = await this.tickets.addMessage(manager, { ticketId: id, kind: 'internal_note', authorType: 'staff', authorStaffId: staff.id, body: dto.body });
+      this.tickets.assertReadable(t);
+      const messageId = await this.tickets.addMessage(manager, { ticketId: id, owner: t.dataKeyOwner, kind: 'internal_note', authorType: 'staff', authorStaffId: staff.id, body: dto.body });
       await this.audit.record({ action: 'ticket.note', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { messageId } }, manager);
       return this.detail((await this.tickets.row(id, manager)) as TicketRow, manager);
     });
@@ -360,7 +380,7 @@ export class TicketsAdminService {
     if (!resolver) throw new SupportException('JOB_REFUND_UNAVAILABLE', HttpStatus.NOT_IMPLEMENTED);
     const outcome = await resolver.refund({ userId: t.userId, jobId: dto.jobId, ticketId: id, reason: dto.reason, actor: actorOf(staff) });
     await this.dataSource.transaction(async (manager) => {
-      await this.tickets.addMessage(manager, { ticketId: id, kind: 'system', authorType: 'system', body: `Job ${dto.jobId} refunded (${outcome.refunded} credits): ${dto.reason}` });
+      await this.tickets.addMessage(manager, { ticketId: id, owner: t.dataKeyOwner, kind: 'system', authorType: 'system', body: `Job ${dto.jobId} refunded (${outcome.refunded} credits): ${dto.reason}` });
       await this.audit.record({ action: 'ticket.refund_job', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { jobId: dto.jobId, refunded: outcome.refunded } }, manager);
     });
     return this.get(id, ability, staff);
@@ -378,14 +398,15 @@ export class TicketsAdminService {
         throw new SupportException('PRIVACY_CONVERSION_NOT_ALLOWED', HttpStatus.CONFLICT, t.privacyRequestId ? 'This ticket is already linked to a privacy request.' : 'Only tickets in category privacy can be converted.');
       }
       if (!converter) throw new SupportException('PRIVACY_CONVERSION_UNAVAILABLE', HttpStatus.NOT_IMPLEMENTED);
-      const messages = await this.tickets.messages(id, manager);
+      this.tickets.assertReadable(t);
+      const messages = await this.tickets.messages(t, manager);
       const body = messages.filter((m) => m.kind === 'user_message').map((m) => m.body).join('\n\n');
       const { privacyRequestId } = await converter.convert(
         { ticketId: id, type, userId: t.userId, email: await this.recipient(t, manager), subject: t.subject, body, staff: { id: staff.id, role: staff.role } },
         manager,
       );
       await manager.query(`UPDATE support_tickets SET privacy_request_id = $2, updated_at = now() WHERE id = $1`, [id, privacyRequestId]);
-      await this.tickets.addMessage(manager, { ticketId: id, kind: 'system', authorType: 'system', body: `Converted into privacy request ${privacyRequestId}.` });
+      await this.tickets.addMessage(manager, { ticketId: id, owner: t.dataKeyOwner, kind: 'system', authorType: 'system', body: `Converted into privacy request ${privacyRequestId}.` });
       await this.audit.record({ action: 'ticket.convert_to_privacy_request', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { privacyRequestId, type } }, manager);
       return this.detail((await this.tickets.row(id, manager)) as TicketRow, manager);
     });
@@ -393,13 +414,13 @@ export class TicketsAdminService {
 
   /** Staff download of an attachment (as a download, never inline): checks the ticket is visible; recorded as ticket.attachment_read. */
   async sendAttachment(id: string, attachmentId: string, ability: AppAbility, staff: StaffPrincipal, req: Request, res: Response): Promise<void> {
-    const a = await this.dataSource.transaction(async (manager) => {
-      await this.visible(id, ability, manager);
-      const row = await this.tickets.attachmentOf(id, attachmentId);
+    const { t, a } = await this.dataSource.transaction(async (manager) => {
+      const t = await this.visible(id, ability, manager);
+      const row = await this.tickets.attachmentOf(t, attachmentId, manager);
       await this.audit.record({ action: 'ticket.attachment_read', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { attachmentId } }, manager);
-      return row;
+      return { t, a: row };
     });
-    await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
+    await this.tickets.sendAttachment(t, a, req, res);
   }
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
@@ -20,17 +20,26 @@ import {
 } from './support-rules';
 import { SupportExtensions } from './support-extensions';
 import type { UploadedAttachment } from './attachment-upload';
+import { ReadMode, SupportCipher, bodyContext, fileContext, fileNameContext, subjectContext } from './support-cipher';
+import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
+import { contentDisposition } from '../storage/content-disposition';
 import {
   ATTACHMENT_COLUMNS,
+  AttachmentRecord,
   AttachmentRow,
   MESSAGE_COLUMNS,
   MessageKind,
+  MessageRecord,
   MessageRow,
   TICKET_COLUMNS,
+  TicketRecord,
   TicketRow,
   UserTicketView,
   userTicketView,
 } from './ticket-view';
+
+/** Sealing adds a header and a tag to each file; storage refuses anything larger than this. */
+const SEALED_FILE_OVERHEAD = 1024;
 
 export interface NewTicket {
   userId: string | null;
@@ -53,35 +62,46 @@ export class TicketsService {
     private readonly extensions: SupportExtensions,
     private readonly storage: StorageService,
     private readonly audit: AuditService,
+    readonly cipher: SupportCipher,
   ) {}
 
   // ------------------------------------------------------------------ rows
 
+  /** The ticket with its subject opened leniently (ERASED_TEXT and contentState when it cannot be read). */
   async row(id: string, manager: EntityManager, lock = false): Promise<TicketRow | undefined> {
-    const rows = (await manager.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as TicketRow[];
-    return rows[0];
+    const rows = (await manager.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as TicketRecord[];
+    return rows[0] && this.cipher.ticket(rows[0], 'lenient', manager);
   }
 
-  async messages(ticketId: string, manager: EntityManager): Promise<MessageRow[]> {
-    return (await manager.query(
+  /** Where the conversation is asked for: a ticket whose data key was destroyed answers 410 DATA_KEY_DESTROYED. */
+  assertReadable(t: TicketRow): void {
+    if (t.contentState === 'destroyed') throw new DataKeyDestroyedException();
+  }
+
+  async messages(t: Pick<TicketRow, 'id' | 'dataKeyOwner'>, manager: EntityManager, mode: ReadMode = 'strict'): Promise<MessageRow[]> {
+    const rows = (await manager.query(
       `SELECT ${MESSAGE_COLUMNS} FROM support_ticket_messages m LEFT JOIN staff s ON s.id = m.author_staff_id WHERE m.ticket_id = $1 ORDER BY m.seq`,
-      [ticketId],
-    )) as MessageRow[];
+      [t.id],
+    )) as MessageRecord[];
+    return this.cipher.messages(t.dataKeyOwner, rows, mode, manager);
   }
 
-  async attachments(ticketId: string, manager: EntityManager): Promise<AttachmentRow[]> {
-    return (await manager.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.ticket_id = $1 ORDER BY a.created_at, a.id`, [ticketId])) as AttachmentRow[];
+  async attachments(t: Pick<TicketRow, 'id' | 'dataKeyOwner'>, manager: EntityManager, mode: ReadMode = 'strict'): Promise<AttachmentRow[]> {
+    const rows = (await manager.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.ticket_id = $1 ORDER BY a.created_at, a.id`, [t.id])) as AttachmentRecord[];
+    return this.cipher.attachments(t.dataKeyOwner, rows, mode, manager);
   }
 
+  /** Adds a message, its body sealed with the ticket's data key (`owner`). */
   async addMessage(
     manager: EntityManager,
-    m: { ticketId: string; kind: MessageKind; authorType: MessageRow['authorType']; authorUserId?: string | null; authorStaffId?: string | null; body: string },
+    m: { ticketId: string; owner: string; kind: MessageKind; authorType: MessageRow['authorType']; authorUserId?: string | null; authorStaffId?: string | null; body: string },
   ): Promise<string> {
-    const [row] = (await manager.query(
-      `INSERT INTO support_ticket_messages (ticket_id, kind, author_type, author_user_id, author_staff_id, body) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
-      [m.ticketId, m.kind, m.authorType, m.authorUserId ?? null, m.authorStaffId ?? null, m.body],
-    )) as Array<{ id: string }>;
-    const id = (row as { id: string }).id;
+    const id = randomUUID();
+    const sealed = await this.cipher.seal(m.owner, m.body, bodyContext(id), manager);
+    await manager.query(
+      `INSERT INTO support_ticket_messages (id, ticket_id, kind, author_type, author_user_id, author_staff_id, body_sealed) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+      [id, m.ticketId, m.kind, m.authorType, m.authorUserId ?? null, m.authorStaffId ?? null, sealed],
+    );
     await manager.query(`UPDATE support_tickets SET last_message_id = $2, updated_at = now() WHERE id = $1`, [m.ticketId, id]);
     return id;
   }
@@ -89,7 +109,7 @@ export class TicketsService {
   // ------------------------------------------------------------------ creation
 
   /** Opens a ticket (API or verified guest), with SLA due times and optional round-robin assignment. */
-  async create(t: NewTicket, manager: EntityManager): Promise<TicketRow> {
+  async create(t: NewTicket, manager: EntityManager, ticketId: string = randomUUID()): Promise<TicketRow> {
     const jobIds = [...new Set(t.jobIds)];
     if (jobIds.length > 0) await this.checkOwnJobs(t.userId, jobIds, manager);
     const category = t.category as TicketCategory;
@@ -99,14 +119,17 @@ export class TicketsService {
     const firstDue = policy ? addBusinessTime(ctx.now, policy.firstResponseMinutes * 60_000, ctx.hours) : null;
     const resolutionDue = policy ? addBusinessTime(ctx.now, policy.resolutionMinutes * 60_000, ctx.hours) : null;
     const assigneeId = this.clock.config.support.roundRobin ? await this.nextAgent(category, manager) : null;
-    const id = randomUUID();
+    const id = ticketId;
+    // A guest without an account gets a key of the ticket's own (destroyed when the ticket is anonymised).
+    const owner = t.userId ?? id;
+    const subject = await this.cipher.seal(owner, t.subject, subjectContext(id), manager);
     await manager.query(
-      `INSERT INTO support_tickets (id, user_id, requester_email, channel, subject, category, priority, assignee_id, linked_job_ids,
+      `INSERT INTO support_tickets (id, user_id, requester_email, channel, subject_sealed, data_key_owner, text_sealed, category, priority, assignee_id, linked_job_ids,
          first_response_due_at, resolution_due_at, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)`,
-      [id, t.userId, t.requesterEmail, t.channel, t.subject, category, priority, assigneeId, jobIds, firstDue, resolutionDue, ctx.now],
+       VALUES ($1,$2,$3,$4,$5,$6,true,$7,$8,$9,$10,$11,$12,$13,$13)`,
+      [id, t.userId, t.requesterEmail, t.channel, subject, owner, category, priority, assigneeId, jobIds, firstDue, resolutionDue, ctx.now],
     );
-    await this.addMessage(manager, { ticketId: id, kind: 'user_message', authorType: t.userId ? 'user' : 'requester', authorUserId: t.userId, body: t.body });
+    await this.addMessage(manager, { ticketId: id, owner, kind: 'user_message', authorType: t.userId ? 'user' : 'requester', authorUserId: t.userId, body: t.body });
     return (await this.row(id, manager)) as TicketRow;
   }
 
@@ -144,7 +167,8 @@ export class TicketsService {
     files: readonly UploadedAttachment[] = [],
   ): Promise<UserTicketView> {
     const judged = this.judgeUploads(files);
-    const ticket = await this.storeWith(judged, async (manager) => {
+    await this.cipher.ensureKey(userId);
+    const ticket = await this.storeWith(judged, userId, async (manager) => {
       const t = await this.create({ userId, requesterEmail: null, channel: 'api', subject: dto.subject, body: dto.body, category: dto.category, jobIds: dto.jobIds ?? [] }, manager);
       await this.audit.record(
         {
@@ -162,8 +186,8 @@ export class TicketsService {
   }
 
   async listForUser(userId: string): Promise<UserTicketView[]> {
-    const rows = (await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.user_id = $1 ORDER BY t.created_at DESC LIMIT 200`, [userId])) as TicketRow[];
-    return rows.map((t) => userTicketView(t));
+    const rows = (await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE t.user_id = $1 ORDER BY t.created_at DESC LIMIT 200`, [userId])) as TicketRecord[];
+    return (await this.cipher.tickets(rows, 'lenient')).map((t) => userTicketView(t));
   }
 
   /** One of the user's tickets; anyone else's answers 404, exactly like a ticket that does not exist. */
@@ -171,19 +195,22 @@ export class TicketsService {
     const manager = this.dataSource.manager;
     const t = await this.row(id, manager);
     if (!t || t.userId !== userId) throw new TicketNotFoundException();
-    const [messages, attachments] = await Promise.all([this.messages(id, manager), this.attachments(id, manager)]);
+    this.assertReadable(t);
+    const [messages, attachments] = await Promise.all([this.messages(t, manager), this.attachments(t, manager)]);
     return userTicketView(t, messages, attachments);
   }
 
   /** A user's message (with optional attachments): reopens pending or solved tickets; closed ones refuse it; other users' tickets are 404. */
   async postUserMessage(userId: string, id: string, body: string, files: readonly UploadedAttachment[] = []): Promise<UserTicketView> {
     const judged = this.judgeUploads(files);
-    await this.storeWith(judged, async (manager) => {
+    await this.storeWith(judged, userId, async (manager) => {
       const t = await this.row(id, manager, true);
-      if (!t || t.userId !== userId) throw new TicketNotFoundException();
+      // A user's own tickets are sealed with their key (storeWith sealed the files with it).
+      if (!t || t.userId !== userId || t.dataKeyOwner !== userId) throw new TicketNotFoundException();
+      this.assertReadable(t);
       const verdict = statusAfterUserMessage(t.status);
       if (!verdict.ok) throw new TicketClosedException(verdict.message);
-      const messageId = await this.addMessage(manager, { ticketId: id, kind: 'user_message', authorType: 'user', authorUserId: userId, body });
+      const messageId = await this.addMessage(manager, { ticketId: id, owner: t.dataKeyOwner, kind: 'user_message', authorType: 'user', authorUserId: userId, body });
       if (verdict.to !== t.status) await this.applyStatus(t, verdict.to, manager);
       await manager.query(`UPDATE support_tickets SET last_user_reply_at = now() WHERE id = $1`, [id]);
       await this.audit.record(
@@ -238,11 +265,13 @@ export class TicketsService {
   }
 
   /**
-   * Stores judged uploads, then runs `work` and records the attachments in that same transaction;
-   * the objects are removed again when the transaction fails.
+   * Stores judged uploads sealed with `owner`'s data key, then runs `work` and records the
+   * attachments (names sealed) in that same transaction; the objects are removed again when the
+   * transaction fails. Size and SHA-256 are the file's own, not the stored ciphertext's.
    */
   private async storeWith<T>(
     judged: Array<{ file: UploadedAttachment; type: AttachmentType }>,
+    owner: string,
     work: (manager: EntityManager) => Promise<{ ticketId: string; messageId: string | null; userId: string | null; result: T }>,
   ): Promise<T> {
     const stored: Array<{ id: string; key: string; size: number; sha256: string; type: AttachmentType; name: string }> = [];
@@ -250,16 +279,18 @@ export class TicketsService {
       for (const { file, type } of judged) {
         const id = randomUUID();
         const key = `support/attachments/${id}`;
-        const object = await this.storage.put(key, file.buffer, { contentType: type, maxBytes: MAX_ATTACHMENT_BYTES });
-        stored.push({ id, key, size: object.size, sha256: object.sha256, type, name: safeFileName(file.originalname, type) });
+        const sealed = await this.cipher.seal(owner, file.buffer, fileContext(id));
+        await this.storage.put(key, sealed, { contentType: 'application/octet-stream', maxBytes: MAX_ATTACHMENT_BYTES + SEALED_FILE_OVERHEAD });
+        const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+        stored.push({ id, key, size: file.buffer.length, sha256, type, name: safeFileName(file.originalname, type) });
       }
       return await this.dataSource.transaction(async (manager) => {
         const { ticketId, messageId, userId, result } = await work(manager);
         for (const a of stored) {
           await manager.query(
-            `INSERT INTO support_ticket_attachments (id, ticket_id, message_id, uploaded_by_user_id, file_name, content_type, size_bytes, sha256, storage_key)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-            [a.id, ticketId, messageId, userId, a.name, a.type, a.size, a.sha256, a.key],
+            `INSERT INTO support_ticket_attachments (id, ticket_id, message_id, uploaded_by_user_id, file_name_sealed, sealed, content_type, size_bytes, sha256, storage_key)
+             VALUES ($1,$2,$3,$4,$5,true,$6,$7,$8,$9)`,
+            [a.id, ticketId, messageId, userId, await this.cipher.seal(owner, a.name, fileNameContext(a.id), manager), a.type, a.size, a.sha256, a.key],
           );
         }
         return result;
@@ -274,13 +305,43 @@ export class TicketsService {
   async sendAttachmentToUser(userId: string, ticketId: string, attachmentId: string, req: Request, res: Response): Promise<void> {
     const t = await this.row(ticketId, this.dataSource.manager);
     if (!t || t.userId !== userId) throw new TicketNotFoundException();
-    const a = await this.attachmentOf(ticketId, attachmentId);
-    await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
+    const a = await this.attachmentOf(t, attachmentId);
+    await this.sendAttachment(t, a, req, res);
   }
 
-  async attachmentOf(ticketId: string, attachmentId: string): Promise<AttachmentRow> {
-    const [row] = (await this.dataSource.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.id = $1 AND a.ticket_id = $2`, [attachmentId, ticketId])) as AttachmentRow[];
-    if (!row) throw new SupportException('ATTACHMENT_NOT_FOUND', HttpStatus.NOT_FOUND);
-    return row;
+  /** One attachment of the ticket, its name opened (410 when the ticket's data key was destroyed). */
+  async attachmentOf(t: Pick<TicketRow, 'id' | 'dataKeyOwner'>, attachmentId: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentRow> {
+    const rows = (await manager.query(`SELECT ${ATTACHMENT_COLUMNS} FROM support_ticket_attachments a WHERE a.id = $1 AND a.ticket_id = $2`, [attachmentId, t.id])) as AttachmentRecord[];
+    if (!rows[0]) throw new SupportException('ATTACHMENT_NOT_FOUND', HttpStatus.NOT_FOUND);
+    const [row] = await this.cipher.attachments(t.dataKeyOwner, rows, 'strict', manager);
+    return row as AttachmentRow;
+  }
+
+  /**
+   * Sends an attachment as a download (never inline). A sealed object is read whole (≤ 10 MB),
+   * opened and sent in one piece (no ranges); objects the backfill has not reached yet are streamed as before.
+   */
+  async sendAttachment(t: Pick<TicketRow, 'dataKeyOwner'>, a: AttachmentRow, req: Request, res: Response): Promise<void> {
+    if (!a.sealed) {
+      await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
+      return;
+    }
+    const content = await this.cipher.openFile(t.dataKeyOwner, a, await this.readObject(a.storageKey));
+    res.status(200);
+    res.setHeader('ETag', `"${a.sha256}"`);
+    res.setHeader('Content-Type', a.contentType);
+    res.setHeader('Content-Length', String(content.length));
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Disposition', contentDisposition('attachment', a.fileName));
+    res.end(req.method === 'HEAD' ? undefined : content);
+  }
+
+  /** The whole stored object (attachments are at most 10 MB plus the sealing overhead). */
+  async readObject(key: string): Promise<Buffer> {
+    const read = await this.storage.get(key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of read.stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
   }
 }
