@@ -66,6 +66,23 @@ describe('per-user data keys (crypto-shredding)', () => {
     expect(row.master_key_id).toBe('k1');
   });
 
+  it('keeps a key first made inside a transaction that rolls back, so what is sealed with it later still opens', async () => {
+    const keys = t.app.get(DataKeysService);
+    const ds = t.app.get(DataSource);
+    const { id } = await userWithToken(t.app, 'dave.keys@example.com');
+    await expect(
+      ds.transaction(async (m) => {
+        await keys.seal(id, 'sealed in a failed transaction', 'ctx', m);
+        throw new Error('the caller fails after sealing');
+      }),
+    ).rejects.toThrow('the caller fails after sealing');
+    const sealed = await keys.seal(id, 'sealed afterwards', 'ctx');
+    keys.clearCache();
+    expect(await keys.openText(id, sealed, 'ctx')).toBe('sealed afterwards');
+    const [row] = await ds.query('SELECT count(*)::int AS n FROM keystore.user_data_keys WHERE user_id = $1 AND wrapped_key IS NOT NULL', [id]);
+    expect(row.n).toBe(1);
+  });
+
   it('makes a destroyed key unusable at once and for good, even for a replica that had it cached', async () => {
     const keys = t.app.get(DataKeysService);
     const { id } = await userWithToken(t.app, 'carol.keys@example.com');

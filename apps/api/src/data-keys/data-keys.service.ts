@@ -126,12 +126,17 @@ export class DataKeysService implements OnModuleInit {
     if (rows.length === 0) {
       // No key was ever made for this user, so nothing sealed for them can exist: the value is someone else's.
       if (!create) throw new DataUnreadableException();
+      // A new key is committed on its own, outside the caller's transaction: were it written inside
+      // one that rolls back, the cached key would seal later data that no stored key could open.
+      // A key with nothing sealed under it is harmless; the caller's transaction cannot hold this
+      // row (it saw none), so the insert never waits on it.
       const fresh = generateDataKey();
-      await m.query(
+      const own = this.dataSource.manager;
+      await own.query(
         `INSERT INTO keystore.user_data_keys (user_id, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`,
         [userId, wrapDataKey(ring, fresh, userId), ring.current.id],
       );
-      rows = await m.query('SELECT wrapped_key, destroyed_at FROM keystore.user_data_keys WHERE user_id = $1', [userId]);
+      rows = await own.query('SELECT wrapped_key, destroyed_at FROM keystore.user_data_keys WHERE user_id = $1', [userId]);
     }
     const wrapped = rows[0]?.wrapped_key;
     if (!wrapped) throw new DataKeyDestroyedException();
