@@ -15,3 +15,4 @@ export * from './export-schema';
 export * from './csv';
 export * from './third-party-redaction';
 export * from './access-report';
+export * from './sealed-stream';
