@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
 import { promptContext } from '../src/generation/generation-job';
+import { sealBackfill } from '../src/generation/generation-seal-backfill';
 import { samplePng } from '../src/generation/simulator/sample-assets';
 import { VideoSimulator } from '../src/generation/simulator/video-simulator';
 import { OBJECT_STORAGE, StorageService, sealedObjectContext } from '../src/storage/storage.service';
@@ -146,5 +147,26 @@ describe('generation at rest: sealed with the owner key', () => {
     await raw.put(`restored/${jobId}/video.mp4`, backupFile, { contentType: 'video/mp4', metadata: { 'sealed-owner': user.id, 'sealed-segment': '65536' } });
     await expect(t.app.get(StorageService).get(`restored/${jobId}/video.mp4`)).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
     expect(backupFile.includes(sim.video.subarray(100, 200))).toBe(false);
+  });
+
+  it('seal-backfill seals prompts and files stored in clear before, and they still read in clear', async () => {
+    const { user, jobId } = await completedVideo('A paper boat on a puddle');
+    // As written before decision 018: a clear prompt and a clear file.
+    await ds.query(`UPDATE generation_jobs SET prompt = 'A paper boat on a puddle', prompt_sealed = NULL WHERE id = $1`, [jobId]);
+    await raw.put(`generations/${jobId}/video.mp4`, sim.video, { contentType: 'video/mp4' });
+    const legacy = await request(t.url).get(`/v1/videos/${jobId}/content`).set('authorization', `Bearer ${user.token}`).set('range', 'bytes=10-19').buffer(true).parse(binary);
+    expect((legacy.body as Buffer).equals(sim.video.subarray(10, 20))).toBe(true);
+
+    const result = await sealBackfill({ dataSource: ds, dataKeys: t.app.get(DataKeysService), storage: t.app.get(StorageService) }, 2);
+    expect(result.prompts).toBeGreaterThanOrEqual(1);
+    expect(result.files).toBeGreaterThanOrEqual(1);
+    const [row] = await ds.query(`SELECT prompt, prompt_sealed FROM generation_jobs WHERE id = $1`, [jobId]);
+    expect(row.prompt).toBeNull();
+    expect(await t.app.get(StorageService).sealedOwner(`generations/${jobId}/video.mp4`)).toBe(user.id);
+    const view = await request(t.url).get(`/v1/videos/${jobId}`).set('authorization', `Bearer ${user.token}`);
+    expect(view.body.prompt).toBe('A paper boat on a puddle');
+    const content = await request(t.url).get(`/v1/videos/${jobId}/content`).set('authorization', `Bearer ${user.token}`).buffer(true).parse(binary);
+    expect((content.body as Buffer).equals(sim.video)).toBe(true);
+    expect(await sealBackfill({ dataSource: ds, dataKeys: t.app.get(DataKeysService), storage: t.app.get(StorageService) })).toEqual({ prompts: 0, files: 0, skipped: 0 });
   });
 });
