@@ -40,8 +40,9 @@ export function userDeletedVideosSweeper(deps: { repo: GenerationJobsRepository;
         [w.cutoff, Math.min(batchSize, 500)],
       );
       for (const { id } of due) {
-        const job = await deps.repo.get(id);
-        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job);
+        // The rows are locked by this transaction: read and record through it.
+        const job = await deps.repo.get(id, m);
+        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job, m);
         await deps.worker.removeFiles(id, false);
       }
       if (due.length === 0) return { deleted: 0, anonymised: 0 };
@@ -115,8 +116,9 @@ export function planVideosSweeper(deps: { repo: GenerationJobsRepository; worker
         [...expiryParams(w.keepDays), windowNow(w), Math.min(batchSize, 500)],
       );
       for (const { id } of due) {
-        const job = await deps.repo.get(id);
-        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job);
+        // The rows are locked by this transaction: read and record through it.
+        const job = await deps.repo.get(id, m);
+        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job, m);
         await deps.worker.removeFiles(id, false);
       }
       if (due.length === 0) return { deleted: 0, anonymised: 0 };

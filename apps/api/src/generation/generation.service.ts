@@ -7,7 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ReferenceImageFacts, ValidVideoRequest, VideoSize, planSegments, priceCredits, screenPrompt, validateVideoRequest } from '@soar2/generation';
 import type { Request, Response } from 'express';
 import { imageSize } from 'image-size';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
@@ -198,11 +198,11 @@ export class GenerationService {
     await this.deleteAtProvider(job);
   }
 
-  /** Asks the provider to delete every video this job made; records when it succeeded. */
-  async deleteAtProvider(job: GenerationJob): Promise<boolean> {
+  /** Asks the provider to delete every video this job made; records when it succeeded (in `manager`'s transaction when it holds the row's lock). */
+  async deleteAtProvider(job: GenerationJob, manager?: EntityManager): Promise<boolean> {
     try {
       for (const videoId of job.providerVideoIds) await this.providers.provider.delete(videoId);
-      await this.repo.update(job.id, { providerDeletedAt: new Date() });
+      await this.repo.update(job.id, { providerDeletedAt: new Date() }, manager);
       return true;
     } catch (err) {
       this.logger.warn({ jobId: job.id, err: err instanceof Error ? err.message : String(err) }, 'the provider did not delete its copy; retention retries');
