@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
 import { promptContext } from '../src/generation/generation-job';
+import { PersonalDataRegistry, collectRecords } from '../src/personal-data/personal-data.registry';
 import { sealBackfill } from '../src/generation/generation-seal-backfill';
 import { samplePng } from '../src/generation/simulator/sample-assets';
 import { VideoSimulator } from '../src/generation/simulator/video-simulator';
@@ -14,7 +15,7 @@ import { OBJECT_STORAGE, StorageService, sealedObjectContext } from '../src/stor
 import type { ObjectStorage } from '../src/storage/object-storage';
 import { generationEnv, grantCredits, sha256, waitForFinal } from './support/generation-fixtures';
 import { TestApp, startTestApp } from './support/test-app';
-import { userWithToken } from './support/tokens';
+import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
 jest.setTimeout(120_000);
 
@@ -95,6 +96,13 @@ describe('generation at rest: sealed with the owner key', () => {
     }
     const again = await request(t.url).get(`/v1/videos/${jobId}/content`).set('authorization', `Bearer ${user.token}`).set('if-none-match', whole.headers.etag as string);
     expect(again.status).toBe(304);
+
+    // The access package reads the same records and media through storage: all in clear.
+    const [record] = await collectRecords(t.app.get(PersonalDataRegistry).get('generation.jobs')!, { userId: user.id });
+    expect(record?.data).toMatchObject({ id: jobId, prompt: 'A heron fishing at dawn', videoSha256: sha256(sim.video) });
+    const media = new Map((record?.media ?? []).map((m) => [m.path.split('/')[0], m.storageKey]));
+    expect((await readAll((await t.app.get(StorageService).get(media.get('videos')!)).stream)).equals(sim.video)).toBe(true);
+    expect((await readAll((await t.app.get(StorageService).get(media.get('reference-images')!)).stream)).equals(samplePng(1280, 720))).toBe(true);
   });
 
   it('opens arbitrary ranges of a sealed multi-segment object by reading only their segments', async () => {
@@ -128,6 +136,11 @@ describe('generation at rest: sealed with the owner key', () => {
     expect(list.status).toBe(200);
     expect(list.body.data).toEqual([expect.objectContaining({ id: jobId, prompt: null })]);
     await expect(t.app.get(StorageService).get(`generations/${jobId}/video.mp4`)).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
+    // The console shows the job without its prompt, and will not retry it.
+    const agent = await issueStaffToken(t.app, await ensureStaff(t.app, 'support_agent'));
+    const show = await request(t.url).get(`/admin/generations/${jobId}`).set('authorization', `Bearer ${agent}`);
+    expect(show.status).toBe(200);
+    expect(show.body).toMatchObject({ id: jobId, prompt: null });
   });
 
   it('leaves an erased user’s prompt and video unreadable in a backup taken before the erasure (only the key was destroyed)', async () => {
