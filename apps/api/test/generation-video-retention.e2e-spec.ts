@@ -44,8 +44,8 @@ describe('plan-based video retention', () => {
     post: (p: string) => request(t.server).post(p).set('Authorization', `Bearer ${officer}`),
   });
 
-  /** A user with one completed video, finished `daysAgo` days ago. */
-  async function videoOf(label: string, daysAgo: number): Promise<{ userId: string; jobId: string }> {
+  /** A user with one completed video, finished `daysAgo` days ago (and, with `noticedDaysAgo`, announced as expiring then). */
+  async function videoOf(label: string, daysAgo: number, noticedDaysAgo?: number): Promise<{ userId: string; jobId: string }> {
     n += 1;
     const u = await userWithToken(t.app, `${label}.${n}@soar2.test`);
     await grantCredits(t.app, u.id, 20, `test:vr:${n}`);
@@ -53,7 +53,11 @@ describe('plan-based video retention', () => {
     expect(res.status).toBe(202);
     const job = await waitForFinal(ds, res.body.id);
     expect(job.status).toBe('completed');
-    await ds.query(`UPDATE generation_jobs SET completed_at = now() - make_interval(days => $2) WHERE id = $1`, [job.id, daysAgo]);
+    await ds.query(
+      `UPDATE generation_jobs SET completed_at = now() - make_interval(days => $2),
+              expiry_noticed_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() - make_interval(days => $3::int) END WHERE id = $1`,
+      [job.id, daysAgo, noticedDaysAgo ?? null],
+    );
     return { userId: u.id, jobId: job.id };
   }
 
@@ -77,16 +81,18 @@ describe('plan-based video retention', () => {
     return (await ds.query(`SELECT 1 FROM generation_jobs WHERE id = $1`, [jobId])).length === 1;
   }
 
-  it('purges due videos with their files, keeps held and subscribed ones (reporting the held), and keeps videos still inside their period', async () => {
-    const freeOld = await videoOf('free-old', 40);
+  it('purges due, announced videos with their files, keeps held and subscribed ones (reporting the held), and keeps videos inside their period or not yet announced', async () => {
+    const freeOld = await videoOf('free-old', 40, 17);
     const freeRecent = await videoOf('free-recent', 5);
+    const unannounced = await videoOf('unannounced', 40);
+    const lateNotice = await videoOf('late-notice', 40, 2);
     const userHeld = await videoOf('user-held', 40);
     const jobHeld = await videoOf('job-held', 40);
-    const subscribed = await videoOf('subscribed', 400);
+    const subscribed = await videoOf('subscribed', 400, 380);
     await subscribe(subscribed.userId, 'standard', 'active', null);
-    const lapsed = await videoOf('lapsed', 100);
+    const lapsed = await videoOf('lapsed', 100, 20);
     await subscribe(lapsed.userId, 'standard', 'canceled', 40);
-    const lapsedExtended = await videoOf('lapsed-extended', 100);
+    const lapsedExtended = await videoOf('lapsed-extended', 100, 20);
     await subscribe(lapsedExtended.userId, 'extended', 'canceled', 40);
     await as().post('/admin/legal-holds').send({ scopeType: 'user', scopeId: userHeld.userId, reason: 'Litigation: keep the account.', requestedBy: 'Legal' }).expect(201);
     await as().post('/admin/legal-holds').send({ scopeType: 'job', scopeId: jobHeld.jobId, reason: 'Dispute about this video.', requestedBy: 'Legal' }).expect(201);
@@ -106,13 +112,14 @@ describe('plan-based video retention', () => {
       expect(await exists(gone.jobId)).toBe(false);
       expect(await storedKeys(t.app, gone.jobId)).toEqual([]);
     }
-    for (const kept of [freeRecent, userHeld, jobHeld, subscribed, lapsedExtended]) {
+    for (const kept of [freeRecent, unannounced, lateNotice, userHeld, jobHeld, subscribed, lapsedExtended]) {
       expect(await exists(kept.jobId)).toBe(true);
       expect(await storedKeys(t.app, kept.jobId)).toEqual(['thumbnail', 'video.mp4']);
     }
   });
 
   it('emails a user once, service-critical, when their videos expire within the notice window, and not for held videos', async () => {
+    // (The first test's expired but unannounced videos are announced too: they are purged 7 days later.)
     const soon = await videoOf('expiring', 26);
     const second = await videoOf('expiring-too', 27);
     await ds.query(`UPDATE generation_jobs SET user_id = $1 WHERE id = $2`, [soon.userId, second.jobId]);

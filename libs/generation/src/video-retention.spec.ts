@@ -1,4 +1,4 @@
-import { expiryNoticeDue, graceDays, videoExpiresAt } from './video-retention';
+import { expiryNoticeDue, graceDays, purgeAllowedAt, videoExpiresAt } from './video-retention';
 
 const day = (n: number): Date => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
 
@@ -28,10 +28,26 @@ describe('videoExpiresAt', () => {
 });
 
 describe('expiryNoticeDue', () => {
-  it('is due within the notice window before expiry only', () => {
+  it('is due within the notice window before expiry, and for an expired video never announced', () => {
     expect(expiryNoticeDue(day(10), day(3), 7)).toBe(true);
     expect(expiryNoticeDue(day(10), day(2), 7)).toBe(false);
-    expect(expiryNoticeDue(day(10), day(10), 7)).toBe(false);
+    expect(expiryNoticeDue(day(10), day(12), 7)).toBe(true);
     expect(expiryNoticeDue(null, day(0), 7)).toBe(false);
+  });
+});
+
+describe('purgeAllowedAt', () => {
+  it('purges at expiry when the owner was told in time', () => {
+    expect(purgeAllowedAt(day(30), day(23), 7)).toEqual(day(30));
+  });
+
+  it('waits noticeDays after a late notice, and for a notice at all', () => {
+    expect(purgeAllowedAt(day(30), day(40), 7)).toEqual(day(47));
+    expect(purgeAllowedAt(day(30), null, 7)).toBeNull();
+    expect(purgeAllowedAt(null, day(1), 7)).toBeNull();
+  });
+
+  it('purges an ownerless video at expiry', () => {
+    expect(purgeAllowedAt(day(30), null, 7, false)).toEqual(day(30));
   });
 });

@@ -37,8 +37,23 @@ export function videoExpiresAt(facts: VideoRetentionFacts, keepDays: number): Da
   return new Date(ended.getTime() + graceDays(sub.retentionClass, keepDays) * DAY_MS);
 }
 
-/** Whether the "your videos expire soon" notice is due: expiry within `noticeDays` from now, and not yet passed. */
+/**
+ * Whether the "your videos expire soon" notice is due: expiry within `noticeDays` from now, or
+ * already passed without a notice (a backlog, or the notice task was down).
+ */
 export function expiryNoticeDue(expiresAt: Date | null, now: Date, noticeDays: number): boolean {
   if (expiresAt === null) return false;
-  return expiresAt.getTime() > now.getTime() && expiresAt.getTime() - now.getTime() <= noticeDays * DAY_MS;
+  return expiresAt.getTime() - now.getTime() <= noticeDays * DAY_MS;
+}
+
+/**
+ * When a video may actually be purged: its expiry, but never sooner than `noticeDays` after its
+ * owner was told (null: not told yet, so not yet). Videos without an owner go at expiry.
+ */
+export function purgeAllowedAt(expiresAt: Date | null, noticedAt: Date | null, noticeDays: number, hasOwner = true): Date | null {
+  if (expiresAt === null) return null;
+  if (!hasOwner) return expiresAt;
+  if (noticedAt === null) return null;
+  const afterNotice = noticedAt.getTime() + noticeDays * DAY_MS;
+  return new Date(Math.max(expiresAt.getTime(), afterNotice));
 }

@@ -101,8 +101,10 @@ export class GenerationJobsRepository {
   }
 
   async insert(j: NewJob, manager?: EntityManager): Promise<GenerationJob> {
-    // The prompt is stored only sealed with the user's data key (crypto-shredding, decision 018).
-    const sealed = await this.dataKeys.seal(j.userId, j.prompt, promptContext(j.id), manager);
+    // The prompt is stored only sealed with the user's data key (crypto-shredding, decision 018). The
+    // key is read (or made) outside the caller's transaction: a key made inside it and cached here
+    // would outlive a rollback.
+    const sealed = await this.dataKeys.seal(j.userId, j.prompt, promptContext(j.id));
     const rows: JobRow[] = await this.m(manager).query(
       `INSERT INTO generation_jobs (id, user_id, kind, source_job_id, prompt_sealed, style, model, seconds, size, plan, credits, hold_id, provider, deadline_at,
                                     reference_key, reference_content_type, reference_sha256)

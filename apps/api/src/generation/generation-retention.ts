@@ -60,7 +60,7 @@ const DAY_MS = 86_400_000;
  * keeps it). `$1` free/standard grace days, `$2` extended grace days, `$3` subscribed statuses.
  */
 function expirySql(): string {
-  return `SELECT j.id, j.user_id, j.completed_at,
+  return `SELECT j.id, j.user_id, j.completed_at, j.expiry_noticed_at,
       CASE
         WHEN s.retention_class IS NULL OR s.retention_class = 'free' THEN COALESCE(j.completed_at, j.updated_at) + make_interval(days => $1::int)
         WHEN s.status = ANY($3::text[]) THEN NULL
@@ -82,38 +82,48 @@ function expiryParams(keepDays: number): [number, number, string[]] {
   return [graceDays('standard', keepDays), graceDays('extended', keepDays), [...SUBSCRIBED_STATUSES]];
 }
 
+/**
+ * Due for purge (purgeAllowedAt): past expiry ($4 = now), and the owner told at least $5 days ago
+ * (the "expire soon" email); videos without an owner go at expiry.
+ */
+const NOTICED = `(x.user_id IS NULL OR x.expiry_noticed_at <= $4::timestamptz - make_interval(days => $5::int))`;
+const DUE = `x.expires_at <= $4 AND ${NOTICED}`;
+/** Held videos are never announced (nothing will happen to them): preview reports every expired one as held. */
+const DUE_OR_HELD = `x.expires_at <= $4 AND (${NOTICED} OR ${HELD})`;
+
 /** The window's "now": the sweep passes cutoff = now − keepDays. */
 function windowNow(w: SweepWindow): Date {
   return new Date(w.cutoff.getTime() + w.keepDays * DAY_MS);
 }
 
 /**
- * `videos`: finished jobs past their plan-based expiry (videoExpiresAt) lose their files (video,
- * thumbnail, reference image), the provider's copy and the row, like user-deleted videos; a legal
- * hold on the job or its user keeps them.
+ * `videos`: finished jobs past their plan-based expiry (videoExpiresAt) whose owner was told at
+ * least `noticeDays` before (purgeAllowedAt) lose their files (video, thumbnail, reference image),
+ * the provider's copy and the row, like user-deleted videos; a legal hold on the job or its user
+ * keeps them.
  */
-export function planVideosSweeper(deps: { repo: GenerationJobsRepository; worker: GenerationWorker; generation: GenerationService }): RetentionSweeper {
+export function planVideosSweeper(deps: { repo: GenerationJobsRepository; worker: GenerationWorker; generation: GenerationService; noticeDays: number }): RetentionSweeper {
   return {
     category: 'videos',
     async preview(w: SweepWindow, m: EntityManager): Promise<SweepPreview> {
-      const params = [...expiryParams(w.keepDays), windowNow(w)];
+      const params = [...expiryParams(w.keepDays), windowNow(w), deps.noticeDays];
       const [{ matched, held }]: Array<{ matched: number; held: number }> = await m.query(
-        `SELECT count(*)::int AS matched, count(*) FILTER (WHERE ${HELD})::int AS held FROM (${expirySql()}) j WHERE j.expires_at <= $4`,
+        `SELECT count(*)::int AS matched, count(*) FILTER (WHERE ${HELD})::int AS held FROM (${expirySql()}) x JOIN generation_jobs j ON j.id = x.id WHERE ${DUE_OR_HELD}`,
         params,
       );
       const examples: Array<{ id: string; hold_id: string; reason: string }> = await m.query(
-        `SELECT j.id, lh.id AS hold_id, lh.reason FROM (${expirySql()}) j JOIN legal_holds lh ON lh.released_at IS NULL AND (lh.expires_at IS NULL OR lh.expires_at > now())
-           AND ((lh.scope_type = 'job' AND lh.scope_id = j.id) OR (lh.scope_type = 'user' AND lh.scope_id = j.user_id))
-          WHERE j.expires_at <= $4 ORDER BY j.expires_at LIMIT 10`,
-        params,
+        `SELECT x.id, lh.id AS hold_id, lh.reason FROM (${expirySql()}) x JOIN legal_holds lh ON lh.released_at IS NULL AND (lh.expires_at IS NULL OR lh.expires_at > now())
+           AND ((lh.scope_type = 'job' AND lh.scope_id = x.id) OR (lh.scope_type = 'user' AND lh.scope_id = x.user_id))
+          WHERE x.expires_at <= $4 ORDER BY x.expires_at LIMIT 10`,
+        params.slice(0, 4),
       );
       return { matched, held, heldExamples: examples.map((e) => ({ recordId: e.id, holdId: e.hold_id, reason: e.reason })) };
     },
     async sweepBatch(w: SweepWindow, batchSize: number, m: EntityManager): Promise<SweepBatchResult> {
       const due: Array<{ id: string }> = await m.query(
         `SELECT x.id FROM (${expirySql()}) x JOIN generation_jobs j ON j.id = x.id
-          WHERE x.expires_at <= $4 AND NOT ${HELD} ORDER BY x.expires_at LIMIT $5 FOR UPDATE OF j SKIP LOCKED`,
-        [...expiryParams(w.keepDays), windowNow(w), Math.min(batchSize, 500)],
+          WHERE ${DUE} AND NOT ${HELD} ORDER BY x.expires_at LIMIT $6 FOR UPDATE OF j SKIP LOCKED`,
+        [...expiryParams(w.keepDays), windowNow(w), deps.noticeDays, Math.min(batchSize, 500)],
       );
       for (const { id } of due) {
         // The rows are locked by this transaction: read and record through it.
@@ -139,7 +149,7 @@ export interface ExpiryNoticeDeps {
 
 /**
  * Queues one service-critical "your videos expire soon" email per user for the videos (not held,
- * not yet announced) whose plan-based expiry falls within `noticeDays`; marks them announced in the
+ * not yet announced) whose plan-based expiry falls within `noticeDays` (or passed unannounced); marks them announced in the
  * same transaction as the outbox row, so each batch is announced exactly once. Returns the emails queued.
  */
 export async function sendExpiryNotices(deps: ExpiryNoticeDeps, now = new Date()): Promise<number> {
@@ -148,7 +158,7 @@ export async function sendExpiryNotices(deps: ExpiryNoticeDeps, now = new Date()
   const users: Array<{ user_id: string }> = await deps.dataSource.query(
     `SELECT DISTINCT x.user_id FROM (${expirySql()}) x JOIN generation_jobs j ON j.id = x.id
       WHERE x.user_id IS NOT NULL AND j.expiry_noticed_at IS NULL AND j.video_key IS NOT NULL
-        AND x.expires_at > $4 AND x.expires_at <= $4 + make_interval(days => $5::int) AND NOT ${HELD}`,
+        AND x.expires_at <= $4::timestamptz + make_interval(days => $5::int) AND NOT ${HELD}`,
     [...expiryParams(keepDays), now, deps.noticeDays],
   );
   let sent = 0;
@@ -157,17 +167,18 @@ export async function sendExpiryNotices(deps: ExpiryNoticeDeps, now = new Date()
       const jobs: Array<{ id: string; expires_at: Date }> = await m.query(
         `SELECT x.id, x.expires_at FROM (${expirySql()}) x JOIN generation_jobs j ON j.id = x.id
           WHERE x.user_id = $6 AND j.expiry_noticed_at IS NULL AND j.video_key IS NOT NULL
-            AND x.expires_at > $4 AND x.expires_at <= $4 + make_interval(days => $5::int) AND NOT ${HELD}
+            AND x.expires_at <= $4::timestamptz + make_interval(days => $5::int) AND NOT ${HELD}
           ORDER BY x.expires_at FOR UPDATE OF j SKIP LOCKED`,
         [...expiryParams(keepDays), now, deps.noticeDays, userId],
       );
       if (jobs.length === 0) return false;
+      // Nobody to write to (no such account, no address): marked all the same, so the purge clock runs.
       const user = await deps.users.get(userId, m).catch(() => undefined);
-      if (!user || !user.email) return false;
-      const first = new Date(jobs[0]?.expires_at ?? now);
-      await deps.notifications.enqueue(expiryNotice(user.email, userId, jobs.length, first), m);
+      // Purge never comes sooner than noticeDays after this email (purgeAllowedAt).
+      const first = new Date(Math.max(new Date(jobs[0]?.expires_at ?? now).getTime(), now.getTime() + deps.noticeDays * DAY_MS));
+      if (user?.email) await deps.notifications.enqueue(expiryNotice(user.email, userId, jobs.length, first), m);
       await m.query(`UPDATE generation_jobs SET expiry_noticed_at = $2 WHERE id = ANY($1::uuid[])`, [jobs.map((j) => j.id), now]);
-      return true;
+      return Boolean(user?.email);
     });
     if (queued) sent += 1;
   }

@@ -27,7 +27,8 @@ export async function sealBackfill(deps: { dataSource: DataSource; dataKeys: Dat
       );
       for (const r of rows) {
         try {
-          const box = await deps.dataKeys.seal(r.user_id, r.prompt, promptContext(r.id), m);
+          // The key outside this transaction: one made inside and cached would outlive a rollback.
+          const box = await deps.dataKeys.seal(r.user_id, r.prompt, promptContext(r.id));
           await m.query(`UPDATE generation_jobs SET prompt_sealed = $2, prompt = NULL WHERE id = $1`, [r.id, box]);
           result.prompts += 1;
         } catch (err) {

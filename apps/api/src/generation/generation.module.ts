@@ -116,7 +116,7 @@ export class GenerationModule implements OnModuleInit {
       },
     });
     this.sweepers.register(userDeletedVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation }));
-    this.sweepers.register(planVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation }));
+    this.sweepers.register(planVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation, noticeDays: this.config.generation.expiryNoticeDays }));
     this.scheduler.schedule('generation.expiry-notices', this.config.generation.expiryNoticeCron, async () => {
       await this.sendExpiryNotices();
     });
