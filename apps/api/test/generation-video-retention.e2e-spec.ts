@@ -93,12 +93,14 @@ describe('plan-based video retention', () => {
     const lapsed = await videoOf('lapsed', 100, 20);
     await subscribe(lapsed.userId, 'standard', 'canceled', 40);
     const lapsedExtended = await videoOf('lapsed-extended', 100, 20);
+    const failedOld = await videoOf('failed-old', 40);
+    await ds.query(`UPDATE generation_jobs SET status = 'failed', error_class = 'internal', video_key = NULL, thumbnail_key = NULL WHERE id = $1`, [failedOld.jobId]);
     await subscribe(lapsedExtended.userId, 'extended', 'canceled', 40);
     await as().post('/admin/legal-holds').send({ scopeType: 'user', scopeId: userHeld.userId, reason: 'Litigation: keep the account.', requestedBy: 'Legal' }).expect(201);
     await as().post('/admin/legal-holds').send({ scopeType: 'job', scopeId: jobHeld.jobId, reason: 'Dispute about this video.', requestedBy: 'Legal' }).expect(201);
 
     const preview = await as().post(`/admin/retention-policies/${await policyId()}/preview`).expect(200);
-    expect(preview.body).toMatchObject({ category: 'videos', matched: 4, held: 2, wouldProcess: 2 });
+    expect(preview.body).toMatchObject({ category: 'videos', matched: 5, held: 2, wouldProcess: 3 });
     expect(preview.body.heldExamples.map((e: { recordId: string }) => e.recordId).sort()).toEqual([userHeld.jobId, jobHeld.jobId].sort());
     expect(await exists(freeOld.jobId)).toBe(true);
 
@@ -107,8 +109,8 @@ describe('plan-based video retention', () => {
       const r = await as().get(`/admin/retention-runs/${queued.body.id}`).expect(200);
       return r.body.status === 'completed' || r.body.status === 'failed' ? r.body : undefined;
     });
-    expect(done).toMatchObject({ status: 'completed', matched: 4, deleted: 2, skippedOnHold: 2, errors: 0 });
-    for (const gone of [freeOld, lapsed]) {
+    expect(done).toMatchObject({ status: 'completed', matched: 5, deleted: 3, skippedOnHold: 2, errors: 0 });
+    for (const gone of [freeOld, lapsed, failedOld]) {
       expect(await exists(gone.jobId)).toBe(false);
       expect(await storedKeys(t.app, gone.jobId)).toEqual([]);
     }

@@ -60,7 +60,7 @@ const DAY_MS = 86_400_000;
  * keeps it). `$1` free/standard grace days, `$2` extended grace days, `$3` subscribed statuses.
  */
 function expirySql(): string {
-  return `SELECT j.id, j.user_id, j.completed_at, j.expiry_noticed_at,
+  return `SELECT j.id, j.user_id, j.completed_at, j.expiry_noticed_at, j.video_key,
       CASE
         WHEN s.retention_class IS NULL OR s.retention_class = 'free' THEN COALESCE(j.completed_at, j.updated_at) + make_interval(days => $1::int)
         WHEN s.status = ANY($3::text[]) THEN NULL
@@ -84,9 +84,9 @@ function expiryParams(keepDays: number): [number, number, string[]] {
 
 /**
  * Due for purge (purgeAllowedAt): past expiry ($4 = now), and the owner told at least $5 days ago
- * (the "expire soon" email); videos without an owner go at expiry.
+ * (the "expire soon" email); jobs without an owner or without a video (failed, canceled) go at expiry.
  */
-const NOTICED = `(x.user_id IS NULL OR x.expiry_noticed_at <= $4::timestamptz - make_interval(days => $5::int))`;
+const NOTICED = `(x.user_id IS NULL OR x.video_key IS NULL OR x.expiry_noticed_at <= $4::timestamptz - make_interval(days => $5::int))`;
 const DUE = `x.expires_at <= $4 AND ${NOTICED}`;
 /** Held videos are never announced (nothing will happen to them): preview reports every expired one as held. */
 const DUE_OR_HELD = `x.expires_at <= $4 AND (${NOTICED} OR ${HELD})`;
