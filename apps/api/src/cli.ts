@@ -3,6 +3,7 @@
 // `reapply-erasures` erases again the accounts a restored data backup brought back (the keystore
 // says they were erased), `backfill-identity [--rehash]` fills email lookup hashes and seals legacy
 // access-log values (decision 020; main.ts runs both of the last two at start as well).
+// `seal-backfill` seals generation prompts and files stored in clear before decision 018.
 import { parseMasterKeyring } from '@soar2/privacy';
 import { Client } from 'pg';
 import type { INestApplication } from '@nestjs/common';
@@ -14,8 +15,9 @@ import { rewrapBatch } from './data-keys/rewrap';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { revertLastMigration, runMigrations } from './database/migrator';
 import { resolveDatabase } from './database/resolve-database';
+import { sealBackfillCommand } from './generation/seal-backfill-command';
 
-const COMMANDS = ['migrate', 'migrate:revert', 'rotate-data-keys', 'reapply-erasures', 'backfill-identity'];
+const COMMANDS = ['migrate', 'migrate:revert', 'rotate-data-keys', 'reapply-erasures', 'backfill-identity', 'seal-backfill'];
 
 /** The application without HTTP, workers or clocks, for commands that use its services. */
 async function withApp<T>(config: AppConfig, url: string, fn: (app: INestApplication) => Promise<T>): Promise<T> {
@@ -65,6 +67,9 @@ async function cli(command: string | undefined, args: string[]): Promise<number>
         await client.end();
       }
       log(`re-wrapped ${total} data key(s) under master key ${ring.current.id}`, { total });
+    } else if (command === 'seal-backfill') {
+      const done = await sealBackfillCommand(config, db.url);
+      log(`sealed ${done.prompts} prompt(s) and ${done.files} file(s); ${done.skipped} row(s) of erased users left to erasure`, { ...done });
     } else if (command === 'migrate') {
       const { applied } = await runMigrations(db.url);
       log(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date', { applied });

@@ -19,7 +19,8 @@ describe('generation: a worker killed mid-job', () => {
   const sim = new VideoSimulator({ latencyMs: 60 });
   let db: TestDatabase;
   const apps: TestApp[] = [];
-  // Replicas share one database and one object store; any of them may finish a job.
+  // Replicas share one database, one object store and the data-key master key (prompts and files are
+  // sealed with users' data keys); any of them may finish a job.
   const storageDir = mkdtempSync(path.join(tmpdir(), 'soar2-resume-storage-'));
 
   beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('generation: a worker killed mid-job', () => {
   });
 
   async function app(env: Record<string, string>): Promise<TestApp> {
-    const a = await startTestApp({ db, env: generationEnv(sim, { GENERATION_LEASE_MS: '800', STORAGE_DIR: storageDir, ...env }) });
+    const a = await startTestApp({ db, env: generationEnv(sim, { GENERATION_LEASE_MS: '800', STORAGE_DIR: storageDir, DATA_KEY_MASTER_KEYS: `resume:${'r'.repeat(40)}`, ...env }) });
     apps.push(a);
     return a;
   }

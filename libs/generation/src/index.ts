@@ -8,3 +8,4 @@ export * from './errors';
 export * from './retry-policy';
 export * from './provider';
 export * from './preferences';
+export * from './video-retention';

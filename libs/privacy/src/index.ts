@@ -16,3 +16,4 @@ export * from './csv';
 export * from './third-party-redaction';
 export * from './access-report';
 export * from './email-lookup';
+export * from './sealed-stream';

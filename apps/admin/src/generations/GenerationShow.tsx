@@ -55,7 +55,7 @@ const GenerationDetail = () => {
         <ReferenceField source="userId" reference="users" link="show" emptyText="— (erased)">
           <TextField source="email" />
         </ReferenceField>
-        <TextField source="prompt" component="pre" sx={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }} />
+        <TextField source="prompt" component="pre" emptyText="— (erased: the owner's key was destroyed)" sx={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }} />
         <TextField source="style" emptyText="—" />
         <TextField source="kind" />
         <TextField source="sourceJobId" emptyText="—" />

@@ -141,6 +141,10 @@ export interface GenerationConfig {
   inlineWaitMs: number;
   workerConcurrency: number;
   sweepCron: string;
+  /** GENERATION_EXPIRY_NOTICE_DAYS: the "your videos expire soon" email goes this many days before plan-based expiry. */
+  expiryNoticeDays: number;
+  /** GENERATION_EXPIRY_NOTICE_CRON: when that email is looked for (6-field cron, seconds first). */
+  expiryNoticeCron: string;
   /** GENERATION_BLOCKED_TERMS (`category:term|term;…`); undefined means the built-in list. */
   blockedTerms: string | undefined;
   simulator: { port: number; latencyMs: number; failurePercent: number; moderationPercent: number; expiresInSeconds: number };
@@ -488,6 +492,8 @@ function readGenerationConfig(r: Reader): GenerationConfig {
     inlineWaitMs: r.int('GENERATION_INLINE_WAIT_MS', 3_000, 0, 60_000),
     workerConcurrency: r.int('GENERATION_WORKER_CONCURRENCY', 4, 1, 64),
     sweepCron: r.string('GENERATION_SWEEP_CRON', '*/30 * * * * *'),
+    expiryNoticeDays: r.int('GENERATION_EXPIRY_NOTICE_DAYS', 7, 1, 60),
+    expiryNoticeCron: r.string('GENERATION_EXPIRY_NOTICE_CRON', '0 20 * * * *'),
     blockedTerms,
     simulator: {
       port: r.int('GENERATION_SIMULATOR_PORT', 0, 0, 65535),

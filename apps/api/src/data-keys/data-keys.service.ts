@@ -3,7 +3,7 @@
 // after which every copy of those ciphertexts (database backups, storage snapshots) is unreadable.
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EnvelopeError, generateDataKey, openWithDataKey, parseMasterKeyring, sealWithDataKey, unwrapDataKey, wrapDataKey, wrappedKeyId, type MasterKeyring } from '@soar2/privacy';
+import { EnvelopeError, OpenStream, SealStream, generateDataKey, openWithDataKey, parseMasterKeyring, sealWithDataKey, unwrapDataKey, wrapDataKey, wrappedKeyId, type MasterKeyring, type OpenStreamOptions } from '@soar2/privacy';
 import { rewrapBatch } from './rewrap';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -71,6 +71,28 @@ export class DataKeysService implements OnModuleInit {
       if (err instanceof DataKeyDestroyedException) return null;
       throw err;
     }
+  }
+
+  /**
+   * A Transform that seals a file of this user's (sealed-stream format, decision 018), bound to
+   * `context` (e.g. `storage:<key>`); its `plaintextSha256`/`plaintextBytes` are final once it ended.
+   */
+  async sealStream(userId: string, context: string, manager?: EntityManager): Promise<SealStream> {
+    return new SealStream(await this.dataKey(userId, manager), context);
+  }
+
+  /**
+   * A Transform that opens a sealed file (or, with `options.plan` and `options.header`, one planned
+   * range of it). Throws DataKeyDestroyedException (410) before any byte once the user was erased; an
+   * altered, cut or reordered file makes the stream fail with an EnvelopeError (logged here).
+   */
+  async openStream(userId: string, context: string, options: OpenStreamOptions = {}, manager?: EntityManager): Promise<OpenStream> {
+    const key = await this.dataKey(userId, manager, false);
+    const stream = new OpenStream(key, context, options);
+    stream.once('error', (err) => {
+      if (err instanceof EnvelopeError) this.logger.error({ userId, context }, 'an encrypted file did not open with its owner key');
+    });
+    return stream;
   }
 
   /** Destroys the user's key for good (idempotent). Returns whether a live key was destroyed now. */

@@ -58,7 +58,8 @@ export interface CreditEntryRow {
 }
 
 export interface GenerationAdminDetail extends GenerationAdminRow {
-  prompt: string;
+  /** Null once the owner's data key was destroyed (erasure). */
+  prompt: string | null;
   style: string | null;
   plan: number[];
   segmentIndex: number;
@@ -202,7 +203,7 @@ export class GenerationAdminService {
       }
       case 'retry': {
         if (job.status !== 'failed' && job.status !== 'canceled') throw new GenerationActionNotAllowedException(`The job is ${job.status}; only a failed or canceled job can be retried.`);
-        if (!job.userId) throw new GenerationActionNotAllowedException('The job’s account was erased.');
+        if (!job.userId || job.prompt === null) throw new GenerationActionNotAllowedException('The job’s account was erased.');
         const reference = job.referenceKey && (await this.storage.exists(job.referenceKey)) ? await this.readAll(job.referenceKey) : null;
         const created = await this.generation.startJob({
           userId: job.userId,
@@ -235,7 +236,7 @@ export class GenerationAdminService {
             job.creditsOutcome === 'refunded' ? 'The job’s credits were already refunded.' : 'Only credits that were spent (captured) can be refunded; a failed or canceled job’s hold was already released.',
           );
         }
-        if (!job.userId) throw new GenerationActionNotAllowedException('The job’s account was erased.');
+        if (!job.userId || job.prompt === null) throw new GenerationActionNotAllowedException('The job’s account was erased.');
         const userId = job.userId;
         await this.dataSource.transaction(async (m) => {
           const updated = await this.repo.update(job.id, { creditsOutcome: 'refunded' }, m);

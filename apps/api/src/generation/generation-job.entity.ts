@@ -13,8 +13,13 @@ export class GenerationJobEntity {
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
   userId!: string | null;
 
-  @Column({ type: 'text' })
-  prompt!: string;
+  /** Legacy clear prompt, emptied by `seal-backfill` (decision 018). */
+  @Column({ type: 'text', nullable: true })
+  prompt!: string | null;
+
+  /** The prompt sealed with the owner's data key (`generation_jobs.prompt:<id>`). */
+  @Column({ name: 'prompt_sealed', type: 'bytea', nullable: true })
+  promptSealed!: Buffer | null;
 
   @Column({ type: 'text', nullable: true })
   style!: string | null;

@@ -6,7 +6,10 @@ export interface GenerationJob {
   userId: string | null;
   kind: 'create' | 'remix' | 'retry';
   sourceJobId: string | null;
-  prompt: string;
+  /** Opened from `prompt_sealed` by the repository; null once the owner's data key was destroyed (erasure). */
+  prompt: string | null;
+  /** The prompt as stored, sealed with the owner's data key (null for rows not yet backfilled). */
+  promptSealed: Buffer | null;
   style: string | null;
   model: string;
   seconds: number;
@@ -55,7 +58,8 @@ export interface JobRow {
   user_id: string | null;
   kind: GenerationJob['kind'];
   source_job_id: string | null;
-  prompt: string;
+  prompt: string | null;
+  prompt_sealed: Buffer | null;
   style: string | null;
   model: string;
   seconds: number;
@@ -99,6 +103,15 @@ export interface JobRow {
   completed_at: Date | null;
 }
 
+/** Binds a sealed prompt to its row (decision 017: `<table>.<column>:<row id>`). */
+export function promptContext(jobId: string): string {
+  return `generation_jobs.prompt:${jobId}`;
+}
+
+/**
+ * Maps a row; `prompt` is the legacy clear prompt (rows not yet backfilled) and null for sealed rows
+ * until the repository opens it (GenerationJobsRepository.open).
+ */
 export function toJob(r: JobRow): GenerationJob {
   return {
     id: r.id,
@@ -106,6 +119,7 @@ export function toJob(r: JobRow): GenerationJob {
     kind: r.kind,
     sourceJobId: r.source_job_id,
     prompt: r.prompt,
+    promptSealed: r.prompt_sealed,
     style: r.style,
     model: r.model,
     seconds: r.seconds,
@@ -156,7 +170,8 @@ export interface VideoView {
   object: 'video';
   status: JobStatus;
   progress: number;
-  prompt: string;
+  /** Null in lists once the owner's data key was destroyed. */
+  prompt: string | null;
   style: string | null;
   model: string;
   seconds: number;

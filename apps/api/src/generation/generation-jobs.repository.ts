@@ -3,7 +3,8 @@
 // and the sweeper hands the job to another.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { GenerationJob, JobRow, toJob } from './generation-job';
+import { DataKeysService } from '../data-keys/data-keys.service';
+import { GenerationJob, JobRow, promptContext, toJob } from './generation-job';
 
 /** Columns a step may change (camelCase → column). */
 const COLUMNS = {
@@ -34,7 +35,6 @@ const COLUMNS = {
   providerDeletedAt: 'provider_deleted_at',
   startedAt: 'started_at',
   completedAt: 'completed_at',
-  prompt: 'prompt',
   userId: 'user_id',
 } as const;
 
@@ -73,30 +73,55 @@ export interface JobEvent {
 
 @Injectable()
 export class GenerationJobsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dataKeys: DataKeysService,
+  ) {}
+
+  /**
+   * Maps rows to jobs, opening sealed prompts with their owner's key (null once the key was
+   * destroyed; lists and the worker decide what that means).
+   */
+  async open(rows: readonly JobRow[], manager?: EntityManager): Promise<GenerationJob[]> {
+    const jobs: GenerationJob[] = [];
+    for (const row of rows) {
+      const job = toJob(row);
+      if (job.promptSealed && job.userId) job.prompt = await this.dataKeys.openTextOrNull(job.userId, job.promptSealed, promptContext(job.id), manager);
+      jobs.push(job);
+    }
+    return jobs;
+  }
+
+  private async one(rows: readonly JobRow[], manager?: EntityManager): Promise<GenerationJob | undefined> {
+    return rows[0] ? (await this.open([rows[0]], manager))[0] : undefined;
+  }
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
   }
 
   async insert(j: NewJob, manager?: EntityManager): Promise<GenerationJob> {
+    // The prompt is stored only sealed with the user's data key (crypto-shredding, decision 018). The
+    // key is read (or made) outside the caller's transaction: a key made inside it and cached here
+    // would outlive a rollback.
+    const sealed = await this.dataKeys.seal(j.userId, j.prompt, promptContext(j.id));
     const rows: JobRow[] = await this.m(manager).query(
-      `INSERT INTO generation_jobs (id, user_id, kind, source_job_id, prompt, style, model, seconds, size, plan, credits, hold_id, provider, deadline_at,
+      `INSERT INTO generation_jobs (id, user_id, kind, source_job_id, prompt_sealed, style, model, seconds, size, plan, credits, hold_id, provider, deadline_at,
                                     reference_key, reference_content_type, reference_sha256)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
-      [j.id, j.userId, j.kind, j.sourceJobId, j.prompt, j.style, j.model, j.seconds, j.size, j.plan, j.credits, j.holdId, j.provider, j.deadlineAt, j.referenceKey, j.referenceContentType, j.referenceSha256],
+      [j.id, j.userId, j.kind, j.sourceJobId, sealed, j.style, j.model, j.seconds, j.size, j.plan, j.credits, j.holdId, j.provider, j.deadlineAt, j.referenceKey, j.referenceContentType, j.referenceSha256],
     );
-    return toJob(rows[0] as JobRow);
+    return { ...toJob(rows[0] as JobRow), prompt: j.prompt };
   }
 
   async get(id: string, manager?: EntityManager, forUpdate = false): Promise<GenerationJob | undefined> {
     const rows: JobRow[] = await this.m(manager).query(`SELECT * FROM generation_jobs WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
-    return rows[0] ? toJob(rows[0]) : undefined;
+    return this.one(rows, manager);
   }
 
   async getOwned(id: string, userId: string): Promise<GenerationJob | undefined> {
     const rows: JobRow[] = await this.dataSource.query(`SELECT * FROM generation_jobs WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`, [id, userId]);
-    return rows[0] ? toJob(rows[0]) : undefined;
+    return this.one(rows);
   }
 
   async listOwned(userId: string, limit: number, before?: Date): Promise<GenerationJob[]> {
@@ -105,12 +130,12 @@ export class GenerationJobsRepository {
         ORDER BY created_at DESC, id DESC LIMIT $2`,
       before ? [userId, limit, before] : [userId, limit],
     );
-    return rows.map(toJob);
+    return this.open(rows);
   }
 
   async allForUser(userId: string): Promise<GenerationJob[]> {
     const rows: JobRow[] = await this.dataSource.query(`SELECT * FROM generation_jobs WHERE user_id = $1 ORDER BY created_at`, [userId]);
-    return rows.map(toJob);
+    return this.open(rows);
   }
 
   /** Takes (or renews) the lease of a running job; undefined when another worker holds it or the job is finished. */
@@ -122,8 +147,7 @@ export class GenerationJobsRepository {
         RETURNING *`,
       [id, owner, leaseMs],
     );
-    const rows = returned<JobRow>(result);
-    return rows[0] ? toJob(rows[0]) : undefined;
+    return this.one(returned<JobRow>(result));
   }
 
   /** Gives the lease back; the job's next step is due at `nextStepAt`. */
@@ -147,7 +171,7 @@ export class GenerationJobsRepository {
       where += ` AND status = ANY($${params.length}::text[])`;
     }
     const list = returned<JobRow>(await this.m(manager).query(`UPDATE generation_jobs SET ${sets.join(', ')} WHERE ${where} RETURNING *`, params));
-    return list[0] ? toJob(list[0]) : undefined;
+    return this.one(list, manager);
   }
 
   async addEvent(job: GenerationJob, event: string, detail: Record<string, unknown> = {}, actor = 'system', manager?: EntityManager): Promise<void> {
@@ -177,7 +201,7 @@ export class GenerationJobsRepository {
 
   async findByProviderVideo(providerVideoId: string): Promise<GenerationJob | undefined> {
     const rows: JobRow[] = await this.dataSource.query(`SELECT * FROM generation_jobs WHERE $1 = ANY(provider_video_ids) ORDER BY created_at DESC LIMIT 1`, [providerVideoId]);
-    return rows[0] ? toJob(rows[0]) : undefined;
+    return this.one(rows);
   }
 
   /** Running jobs whose next step is due and whose worker (if any) let its lease lapse. */

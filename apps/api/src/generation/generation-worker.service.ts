@@ -88,6 +88,10 @@ export class GenerationWorker implements BeforeApplicationShutdown {
   }
 
   private async step(job: GenerationJob): Promise<StepResult> {
+    // The prompt opens with the owner's key; a destroyed key (erasure under way) ends the job.
+    if (job.prompt === null && (job.stage === 'pending_submit' || job.stage === 'submitting')) {
+      return this.fail(job, { errorClass: 'internal', retryable: false, code: 'account_erased', message: 'The account was erased.' });
+    }
     switch (job.stage) {
       case 'pending_submit':
         return this.submit(job, false);
@@ -104,7 +108,7 @@ export class GenerationWorker implements BeforeApplicationShutdown {
   }
 
   private requestFor(job: GenerationJob): { prompt: string; seconds: number } {
-    const prompt = providerPrompt(this.settings.catalogue, job.prompt, job.style);
+    const prompt = providerPrompt(this.settings.catalogue, job.prompt ?? '', job.style);
     const seconds = job.plan.slice(0, job.segmentIndex + 1).reduce((a, b) => a + b, 0);
     return { prompt, seconds };
   }
@@ -212,10 +216,10 @@ export class GenerationWorker implements BeforeApplicationShutdown {
     }
     const videoId = job.providerVideoId as string;
     try {
-      const video = await this.copy(videoId, 'video', jobKeys.video(job.id));
+      const video = await this.copy(job, videoId, 'video', jobKeys.video(job.id));
       let thumbnail: { sha256: string } | undefined;
       try {
-        thumbnail = await this.copy(videoId, 'thumbnail', jobKeys.thumbnail(job.id));
+        thumbnail = await this.copy(job, videoId, 'thumbnail', jobKeys.thumbnail(job.id));
       } catch (err) {
         // A missing thumbnail does not fail the job; other errors are retried like the video's.
         if (!(err instanceof ProviderCallError && err.facts.httpStatus === 404)) throw err;
@@ -231,14 +235,19 @@ export class GenerationWorker implements BeforeApplicationShutdown {
     }
   }
 
-  private async copy(videoId: string, variant: 'video' | 'thumbnail', key: string): Promise<{ sha256: string; size: number }> {
+  /**
+   * Copies a provider file into our storage, sealed with the owner's data key as it streams; answers
+   * the plaintext's SHA-256 and size (what the job records, decision 018).
+   */
+  private async copy(job: GenerationJob, videoId: string, variant: 'video' | 'thumbnail', key: string): Promise<{ sha256: string; size: number }> {
     const content = await this.providers.provider.download(videoId, variant);
-    const stored = await this.storage.put(key, Readable.from(content.body), { contentType: content.contentType, maxBytes: MAX_ASSET_BYTES });
-    if (content.contentLength !== null && stored.size !== content.contentLength) {
+    const stored = await this.storage.put(key, Readable.from(content.body), { contentType: content.contentType, maxBytes: MAX_ASSET_BYTES, ...(job.userId ? { sealFor: job.userId } : {}) });
+    const plain = stored.plaintext ?? { size: stored.size, sha256: stored.sha256 };
+    if (content.contentLength !== null && plain.size !== content.contentLength) {
       await this.storage.delete(key);
-      throw new ProviderCallError(`The ${variant} download was cut short (${stored.size} of ${content.contentLength} bytes).`, { transport: 'connection' });
+      throw new ProviderCallError(`The ${variant} download was cut short (${plain.size} of ${content.contentLength} bytes).`, { transport: 'connection' });
     }
-    return { sha256: stored.sha256, size: stored.size };
+    return plain;
   }
 
   private async complete(job: GenerationJob, video: { sha256: string; size: number }, thumbnail: { sha256: string } | undefined): Promise<StepResult> {
@@ -263,7 +272,7 @@ export class GenerationWorker implements BeforeApplicationShutdown {
       if (!updated) return undefined;
       if (updated.holdId) await this.credits.capture(updated.holdId, m);
       await this.repo.addEvent(updated, 'completed', { videoSha256: video.sha256, videoBytes: video.size, thumbnail: Boolean(thumbnail) }, 'system', m);
-      if (updated.userId) await this.preferences.record({ userId: updated.userId, style: updated.style, prompt: updated.prompt, model: updated.model }, m);
+      if (updated.userId) await this.preferences.record({ userId: updated.userId, style: updated.style, prompt: updated.prompt ?? '', model: updated.model }, m);
       return updated;
     });
     // Canceled while downloading: the files belong to no finished job.
@@ -273,10 +282,10 @@ export class GenerationWorker implements BeforeApplicationShutdown {
 
   /** Copies a completed job's video and thumbnail from the provider again (support's re-copy before expiry). */
   async recopy(job: GenerationJob): Promise<{ videoSha256: string; changed: boolean }> {
-    const video = await this.copy(job.providerVideoId as string, 'video', jobKeys.video(job.id));
+    const video = await this.copy(job, job.providerVideoId as string, 'video', jobKeys.video(job.id));
     let thumbnail: { sha256: string } | undefined;
     try {
-      thumbnail = await this.copy(job.providerVideoId as string, 'thumbnail', jobKeys.thumbnail(job.id));
+      thumbnail = await this.copy(job, job.providerVideoId as string, 'thumbnail', jobKeys.thumbnail(job.id));
     } catch (err) {
       if (!(err instanceof ProviderCallError && err.facts.httpStatus === 404)) throw err;
     }

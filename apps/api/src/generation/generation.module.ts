@@ -5,7 +5,10 @@ import { AuditModule } from '../audit/audit.module';
 import { ConsentModule } from '../consent/consent.module';
 import { RetentionModule } from '../retention/retention.module';
 import { RetentionSweeperRegistry } from '../retention/retention-sweepers.registry';
-import { userDeletedVideosSweeper } from './generation-retention';
+import { planVideosSweeper, sendExpiryNotices, userDeletedVideosSweeper } from './generation-retention';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { NotificationsService } from '../notifications/notifications.service';
+import { UsersService } from '../identity/users.service';
 import { ConsentService } from '../consent/consent.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
@@ -44,7 +47,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * reaches jobs through the resolver registered with SupportExtensions (generation-support.ts).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule, SupportModule, RetentionModule],
+  imports: [TypeOrmModule.forFeature([GenerationJobEntity, GenerationPreferencesEntity]), AuditModule, CreditsModule, IdentityModule, StorageModule, ConsentModule, SupportModule, RetentionModule, NotificationsModule],
   controllers: [GenerationController, GenerationWebhooksController, GenerationAdminController],
   providers: [
     GenerationSettings,
@@ -75,7 +78,26 @@ export class GenerationModule implements OnModuleInit {
     private readonly admin: GenerationAdminService,
     private readonly support: SupportExtensions,
     private readonly sweepers: RetentionSweeperRegistry,
+    private readonly notifications: NotificationsService,
+    private readonly users: UsersService,
   ) {}
+
+  /** Plan-based expiry's advance notice (docs/retention.md); also called by tests. */
+  sendExpiryNotices(now = new Date()): Promise<number> {
+    return sendExpiryNotices(
+      {
+        dataSource: this.dataSource,
+        notifications: this.notifications,
+        users: this.users,
+        noticeDays: this.config.generation.expiryNoticeDays,
+        keepDays: async () => {
+          const rows: Array<{ keep_days: number; enabled: boolean }> = await this.dataSource.query(`SELECT keep_days, enabled FROM retention_policies WHERE category = 'videos'`);
+          return rows[0]?.enabled ? rows[0].keep_days : null;
+        },
+      },
+      now,
+    );
+  }
 
   async onModuleInit(): Promise<void> {
     for (let i = 0; i < this.config.generation.workerConcurrency; i++) {
@@ -94,6 +116,10 @@ export class GenerationModule implements OnModuleInit {
       },
     });
     this.sweepers.register(userDeletedVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation }));
+    this.sweepers.register(planVideosSweeper({ repo: this.repo, worker: this.worker, generation: this.generation, noticeDays: this.config.generation.expiryNoticeDays }));
+    this.scheduler.schedule('generation.expiry-notices', this.config.generation.expiryNoticeCron, async () => {
+      await this.sendExpiryNotices();
+    });
     this.holdReferences.register('job', {
       states: async (ids) => {
         const found = await this.repo.statuses(ids);

@@ -7,9 +7,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ReferenceImageFacts, ValidVideoRequest, VideoSize, planSegments, priceCredits, screenPrompt, validateVideoRequest } from '@soar2/generation';
 import type { Request, Response } from 'express';
 import { imageSize } from 'image-size';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
+import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
 import { ValidationFailedException } from '../errors/domain.exception';
 import { UsersService } from '../identity/users.service';
 import { JobsService } from '../jobs/jobs.service';
@@ -107,7 +108,9 @@ export class GenerationService {
         let referenceSha256: string | null = null;
         if (spec.reference) {
           referenceKey = jobKeys.reference(id, spec.reference.contentType);
-          referenceSha256 = (await this.storage.put(referenceKey, spec.reference.buffer, { contentType: spec.reference.contentType })).sha256;
+          // Sealed with the user's data key; the job keeps the plaintext's SHA-256 (decision 018).
+          const stored = await this.storage.put(referenceKey, spec.reference.buffer, { contentType: spec.reference.contentType, sealFor: spec.userId });
+          referenceSha256 = stored.plaintext?.sha256 ?? stored.sha256;
         }
         const created = await this.repo.insert(
           {
@@ -157,18 +160,24 @@ export class GenerationService {
     return { data: rows.slice(0, limit).map(toVideoView), hasMore: rows.length > limit };
   }
 
+  /** One video; 410 DATA_KEY_DESTROYED once the owner's key was destroyed (lists show a null prompt instead). */
   async get(userId: string, id: string): Promise<VideoView> {
-    const job = await this.repo.getOwned(id, userId);
-    if (!job) throw new VideoNotFoundException();
-    return toVideoView(job);
+    return toVideoView(await this.readable(userId, id));
   }
 
+  /** The MP4 or thumbnail, opened from its sealed copy (Range and conditional requests as for any object). */
   async sendContent(userId: string, id: string, variant: string | undefined, req: Request, res: Response): Promise<void> {
-    const job = await this.repo.getOwned(id, userId);
-    if (!job) throw new VideoNotFoundException();
+    const job = await this.readable(userId, id);
     const key = variant === 'thumbnail' ? job.thumbnailKey : job.videoKey;
     if (job.status !== 'completed' || !key) throw new VideoNotReadyException(job.status === 'completed' ? 'This video has no thumbnail.' : `The video is ${job.status}; it has no file to download.`);
     await this.storage.sendObject(req, res, key, variant === 'thumbnail' ? { disposition: 'inline' } : { downloadName: `${job.id}.mp4`, disposition: 'inline' });
+  }
+
+  private async readable(userId: string, id: string): Promise<GenerationJob> {
+    const job = await this.repo.getOwned(id, userId);
+    if (!job) throw new VideoNotFoundException();
+    if (job.prompt === null) throw new DataKeyDestroyedException();
+    return job;
   }
 
   /** Soft delete now (the files are purged per retention); asks the provider to delete its copies; a running job is canceled and its credits released. */
@@ -189,11 +198,11 @@ export class GenerationService {
     await this.deleteAtProvider(job);
   }
 
-  /** Asks the provider to delete every video this job made; records when it succeeded. */
-  async deleteAtProvider(job: GenerationJob): Promise<boolean> {
+  /** Asks the provider to delete every video this job made; records when it succeeded (in `manager`'s transaction when it holds the row's lock). */
+  async deleteAtProvider(job: GenerationJob, manager?: EntityManager): Promise<boolean> {
     try {
       for (const videoId of job.providerVideoIds) await this.providers.provider.delete(videoId);
-      await this.repo.update(job.id, { providerDeletedAt: new Date() });
+      await this.repo.update(job.id, { providerDeletedAt: new Date() }, manager);
       return true;
     } catch (err) {
       this.logger.warn({ jobId: job.id, err: err instanceof Error ? err.message : String(err) }, 'the provider did not delete its copy; retention retries');

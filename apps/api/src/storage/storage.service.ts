@@ -1,15 +1,38 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Readable, pipeline } from 'node:stream';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { SEALED_STREAM_HEADER_BYTES, SEALED_STREAM_SEGMENT_BYTES, planSealedRange, sealedStreamPlaintextSize, sealedStreamSize } from '@soar2/privacy';
 import type { Request, Response } from 'express';
+import { DataKeysService } from '../data-keys/data-keys.service';
 import { HealthRegistry } from '../health/health-registry';
 import type { GetObjectOptions, ObjectHead, ObjectRead, ObjectStorage, ObjectSummary, PutObjectOptions, StoredObject } from './object-storage';
 import { SendObjectOptions, sendObject } from './send-object';
+import { StorageRangeNotSatisfiableException } from './storage.exception';
 
 /** The configured ObjectStorage driver (see storage.module.ts); tests may override it. */
 export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
 
 const PROBE_PREFIX = 'health-probes';
+
+/** Metadata of an object sealed with its owner's data key (decision 018). */
+export const SEALED_OWNER_METADATA = 'sealed-owner';
+const SEALED_SEGMENT_METADATA = 'sealed-segment';
+const READ_ATTEMPTS = 3;
+
+/** The context a sealed object is bound to: moved to another key, it no longer opens. */
+export function sealedObjectContext(key: string): string {
+  return `storage:${key}`;
+}
+
+export interface StoragePutOptions extends PutObjectOptions {
+  /** Seal the object with this user's data key (crypto-shredding): reads open it, and fail with 410 once the user was erased. */
+  sealFor?: string;
+}
+
+export interface StoredPlainObject extends StoredObject {
+  /** For a sealed object: the plaintext's size and SHA-256 (`size`/`sha256` describe the stored, sealed bytes). */
+  plaintext?: { size: number; sha256: string };
+}
 
 /** What other modules use to keep and serve objects: the driver's operations, plus HTTP delivery. */
 @Injectable()
@@ -17,22 +40,87 @@ export class StorageService implements ObjectStorage, OnModuleInit {
   constructor(
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly health: HealthRegistry,
+    // Optional so the storage works without a database (unit specs); the app always has it (global module).
+    @Optional() private readonly dataKeys?: DataKeysService,
   ) {}
 
   onModuleInit(): void {
     this.health.register('storage', () => this.probe());
   }
 
-  put(key: string, body: Readable | Buffer, options: PutObjectOptions): Promise<StoredObject> {
-    return this.storage.put(key, body, options);
+  /**
+   * Stores an object. With `sealFor`, the bytes are sealed as they stream with that user's data key
+   * (sealed-stream format, bound to the key); `maxBytes` still counts plaintext bytes.
+   */
+  async put(key: string, body: Readable | Buffer, options: StoragePutOptions): Promise<StoredPlainObject> {
+    const { sealFor, ...plain } = options;
+    if (sealFor === undefined) return this.storage.put(key, body, plain);
+    const seal = await this.keys().sealStream(sealFor, sealedObjectContext(key));
+    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    const sealed = pipeline(source, seal, () => undefined);
+    const stored = await this.storage.put(key, sealed, {
+      ...plain,
+      metadata: { ...plain.metadata, [SEALED_OWNER_METADATA]: sealFor, [SEALED_SEGMENT_METADATA]: String(SEALED_STREAM_SEGMENT_BYTES) },
+      ...(plain.maxBytes !== undefined ? { maxBytes: sealedStreamSize(plain.maxBytes) } : {}),
+    });
+    return { ...stored, plaintext: { size: seal.plaintextBytes, sha256: seal.plaintextSha256 } };
   }
 
-  get(key: string, options?: GetObjectOptions): Promise<ObjectRead> {
-    return this.storage.get(key, options);
+  /**
+   * Opens an object or a byte range of it. A sealed object is opened with its owner's key: `size`
+   * and `range` are plaintext positions, `sha256` stays the stored bytes' (the ETag). Throws
+   * DataKeyDestroyedException (410) before any byte when the owner was erased.
+   */
+  async get(key: string, options: GetObjectOptions = {}): Promise<ObjectRead> {
+    if (!options.range) {
+      const read = await this.storage.get(key, options);
+      const sealed = sealing(read);
+      if (!sealed) return read;
+      let open;
+      try {
+        open = await this.keys().openStream(sealed.owner, sealedObjectContext(key));
+      } catch (err) {
+        read.stream.destroy();
+        throw err;
+      }
+      return { ...read, size: sealedStreamPlaintextSize(read.size, sealed.segmentBytes), stream: pipeline(read.stream, open, () => undefined) };
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      const head = await this.storage.head(key);
+      const sealed = sealing(head);
+      if (!sealed) return this.storage.get(key, options);
+      const size = sealedStreamPlaintextSize(head.size, sealed.segmentBytes);
+      const { start, end } = options.range;
+      if (start > end || end >= size) throw new StorageRangeNotSatisfiableException(size);
+      const plan = planSealedRange(head.size, options.range, sealed.segmentBytes);
+      // The header and the segments are two reads: if the object was replaced in between, start over.
+      const headerRead = await this.storage.get(key, { range: { start: 0, end: SEALED_STREAM_HEADER_BYTES - 1 } });
+      const header = await collect(headerRead.stream);
+      if (headerRead.sha256 !== head.sha256) {
+        if (attempt < READ_ATTEMPTS) continue;
+        throw new Error('the object kept changing while it was being read');
+      }
+      const open = await this.keys().openStream(sealed.owner, sealedObjectContext(key), { header, plan });
+      const body = await this.storage.get(key, { ...options, range: { start: plan.sealedStart, end: plan.sealedEnd } });
+      if (body.sha256 !== head.sha256) {
+        body.stream.destroy();
+        if (attempt < READ_ATTEMPTS) continue;
+        throw new Error('the object kept changing while it was being read');
+      }
+      return { ...body, size, range: options.range, stream: pipeline(body.stream, open, () => undefined) };
+    }
   }
 
-  head(key: string): Promise<ObjectHead> {
-    return this.storage.head(key);
+  /** Metadata; for a sealed object `size` is the plaintext's and `sha256` the stored bytes'. */
+  async head(key: string): Promise<ObjectHead> {
+    const head = await this.storage.head(key);
+    const sealed = sealing(head);
+    return sealed ? { ...head, size: sealedStreamPlaintextSize(head.size, sealed.segmentBytes) } : head;
+  }
+
+  /** Whether the object is sealed with a user's data key, and whose. */
+  async sealedOwner(key: string): Promise<string | null> {
+    return sealing(await this.storage.head(key))?.owner ?? null;
   }
 
   exists(key: string): Promise<boolean> {
@@ -49,7 +137,12 @@ export class StorageService implements ObjectStorage, OnModuleInit {
 
   /** Answers a GET/HEAD with the object: 200/206/304/416 (see send-object.ts). For controllers using @Res(). */
   sendObject(req: Request, res: Response, key: string, options?: SendObjectOptions): Promise<void> {
-    return sendObject(this.storage, req, res, key, options);
+    return sendObject(this, req, res, key, options);
+  }
+
+  private keys(): DataKeysService {
+    if (!this.dataKeys) throw new Error('Sealed objects need the DataKeysModule.');
+    return this.dataKeys;
   }
 
   /**
@@ -85,4 +178,16 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(`storage ${name} failed${typeof code === 'string' ? ` (${code})` : ''}`);
   }
+}
+
+function sealing(head: { metadata: Record<string, string> }): { owner: string; segmentBytes: number } | undefined {
+  const owner = head.metadata[SEALED_OWNER_METADATA];
+  if (owner === undefined) return undefined;
+  return { owner, segmentBytes: Number(head.metadata[SEALED_SEGMENT_METADATA] ?? SEALED_STREAM_SEGMENT_BYTES) };
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
