@@ -13,6 +13,7 @@ import { benchGeneration } from './bench/generation.mjs';
 import { benchCredits } from './bench/credits.mjs';
 import { benchSupport } from './bench/support.mjs';
 import { benchPackages } from './bench/packages.mjs';
+import { benchErasure } from './bench/erasure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -26,6 +27,12 @@ const { AuditService } = require(path.join(dist, 'audit/audit.service.js'));
 const { AuditAppender } = require(path.join(dist, 'audit/audit-appender.js'));
 const { prepareAuditEntry } = require(path.join(dist, 'audit/audit-entry.js'));
 const { DataSource } = require('typeorm');
+
+// BENCH_ONLY=erasure,retention runs only those groups and prints them (docs/benchmarks.md is written
+// only by a whole run). Groups: platform, consent, support, retention, erasure, generation, audit,
+// credits, packages.
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+const want = (group) => !only || only.has(group);
 
 const results = [];
 const record = (name, value, unit, note = '') => {
@@ -178,48 +185,61 @@ async function main() {
     const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
     await app.get(StaffService).ensure('bench@soar2.local', 'Bench', 'admin', 'bench-password-123');
 
-    await load(`${base}/health`, () => ({}), 200, 8); // warm-up
-    const live = await load(`${base}/health`, () => ({}), 5000, 32);
-    record('GET /health, 32 concurrent', live.rps, 'req/s', `p50 ${live.p50} ms, p99 ${live.p99} ms, ${live.failures} failed of 5000`);
-    const ready = await load(`${base}/health/ready`, () => ({}), 3000, 32);
-    record('GET /health/ready, 32 concurrent', ready.rps, 'req/s', `p50 ${ready.p50} ms, p99 ${ready.p99} ms, ${ready.failures} failed of 3000`);
     const loginInit = () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@soar2.local', password: 'bench-password-123' }) });
-    const login = await load(`${base}/admin/auth/login`, loginInit, 100, 4);
-    record('POST /admin/auth/login (argon2id), 4 concurrent', login.rps, 'req/s', `p50 ${login.p50} ms, p99 ${login.p99} ms, ${login.failures} failed of 100`);
     const token = (await (await fetch(`${base}/admin/auth/login`, loginInit())).json()).token;
-    const list = await load(`${base}/admin/staff?range=[0,24]`, () => ({ headers: { authorization: `Bearer ${token}` } }), 3000, 32);
-    record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
-    await benchConsent({ app, base, dist, record, load, concurrently });
-    await benchSupport({ app, base, adminToken: token, dist, record, load });
-    record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
-    await benchRetention({ app, dist, record });
+    if (want('platform')) {
+      await load(`${base}/health`, () => ({}), 200, 8); // warm-up
+      const live = await load(`${base}/health`, () => ({}), 5000, 32);
+      record('GET /health, 32 concurrent', live.rps, 'req/s', `p50 ${live.p50} ms, p99 ${live.p99} ms, ${live.failures} failed of 5000`);
+      const ready = await load(`${base}/health/ready`, () => ({}), 3000, 32);
+      record('GET /health/ready, 32 concurrent', ready.rps, 'req/s', `p50 ${ready.p50} ms, p99 ${ready.p99} ms, ${ready.failures} failed of 3000`);
+      const login = await load(`${base}/admin/auth/login`, loginInit, 100, 4);
+      record('POST /admin/auth/login (argon2id), 4 concurrent', login.rps, 'req/s', `p50 ${login.p50} ms, p99 ${login.p99} ms, ${login.failures} failed of 100`);
+      const list = await load(`${base}/admin/staff?range=[0,24]`, () => ({ headers: { authorization: `Bearer ${token}` } }), 3000, 32);
+      record('GET /admin/staff (auth + list), 32 concurrent', list.rps, 'req/s', `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.failures} failed of 3000`);
+    }
+    if (want('consent')) await benchConsent({ app, base, dist, record, load, concurrently });
+    if (want('support')) await benchSupport({ app, base, adminToken: token, dist, record, load });
+    if (!only) record('API process resident memory after the runs', Math.round(process.memoryUsage().rss / 1024 / 1024), 'MiB');
+    if (want('retention')) await benchRetention({ app, dist, record });
+    if (want('erasure')) await benchErasure({ app, dist, record, concurrently });
     await app.close();
-    await benchGeneration({ record, load, concurrently, createApp, config, dbUrl, dist });
+    if (want('generation')) await benchGeneration({ record, load, concurrently, createApp, config, dbUrl, dist });
     // A pool as large as the number of writers, so that they contend for the chain, not for connections.
-    const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
-    try {
-      await benchAudit(auditApp);
-    } finally {
-      await auditApp.close();
+    if (want('audit')) {
+      const auditApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+      try {
+        await benchAudit(auditApp);
+      } finally {
+        await auditApp.close();
+      }
     }
-    const creditsApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
-    try {
-      await benchCredits({ app: creditsApp, dist, record, concurrently });
-    } finally {
-      await creditsApp.close();
+    if (want('credits')) {
+      const creditsApp = await createApp({ ...config, database: { ...config.database, poolSize: 40 } });
+      try {
+        await benchCredits({ app: creditsApp, dist, record, concurrently });
+      } finally {
+        await creditsApp.close();
+      }
     }
-    // Access packages: the API here has no worker role; a child process builds the package.
-    const packagesApp = await createApp({ ...config, roles: new Set(['api']) });
-    try {
-      await benchPackages({ record, app: packagesApp, dbUrl });
-    } finally {
-      await packagesApp.close();
+    if (want('packages')) {
+      // Access packages: the API here has no worker role; a child process builds the package.
+      const packagesApp = await createApp({ ...config, roles: new Set(['api']) });
+      try {
+        await benchPackages({ record, app: packagesApp, dbUrl });
+      } finally {
+        await packagesApp.close();
+      }
     }
   } finally {
     await server?.stop();
     rmSync(parent, { recursive: true, force: true });
   }
 
+  if (only) {
+    console.log(`BENCH_ONLY=${[...only].join(',')}: docs/benchmarks.md is written only by a whole run`);
+    return;
+  }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Node ${process.version}, ${process.platform}`;
   const commit = (() => {

@@ -1,5 +1,6 @@
 // Retention sweep throughput: 1,000,000 expired access-log rows swept by the service (batched,
-// hold-aware, with run bookkeeping) compared with one raw batched DELETE over the same data.
+// hold-aware, with run bookkeeping) compared with one raw batched DELETE over the same data. The IP and
+// user agent are sealed values (48 random-looking bytes each stand in for them: the sweep never opens them).
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,8 +17,9 @@ async function fill(ds) {
   const ids = users.map((u) => u.id);
   await ds.query(
     `WITH u AS (SELECT id, row_number() OVER (ORDER BY email) - 1 AS n FROM users WHERE email LIKE 'bench-ret-%')
-     INSERT INTO access_log (user_id, event, ip, user_agent, device_type, created_at)
-     SELECT u.id, 'api_session', ('198.51.100.' || (g % 250))::inet, 'Mozilla/5.0 bench', 'desktop', now() - interval '200 days' - make_interval(secs => g % 86400)
+     INSERT INTO access_log (user_id, event, ip_sealed, user_agent_sealed, device_type, created_at)
+     SELECT u.id, 'api_session', decode(md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text), 'hex'),
+            decode(md5((g + 3)::text) || md5((g + 4)::text) || md5((g + 5)::text), 'hex'), 'desktop', now() - interval '200 days' - make_interval(secs => g % 86400)
        FROM generate_series(1, $1) g JOIN u ON u.n = g % $2`,
     [ROWS, ids.length],
   );

@@ -138,6 +138,12 @@ export class GenerationJobsRepository {
     return this.open(rows);
   }
 
+  /** The user's jobs with their prompts left sealed (`prompt` null): for erasure, which never reads them. */
+  async allForUserSealed(userId: string): Promise<GenerationJob[]> {
+    const rows: JobRow[] = await this.dataSource.query(`SELECT * FROM generation_jobs WHERE user_id = $1 ORDER BY created_at`, [userId]);
+    return rows.map((row) => ({ ...toJob(row), prompt: null }));
+  }
+
   /** Takes (or renews) the lease of a running job; undefined when another worker holds it or the job is finished. */
   async acquireLease(id: string, owner: string, leaseMs: number): Promise<GenerationJob | undefined> {
     const result: unknown = await this.dataSource.query(

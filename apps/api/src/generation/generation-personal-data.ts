@@ -2,6 +2,7 @@
 // images, videos and thumbnails, and their preference aggregate. Erasure deletes our files, asks
 // the provider to delete its copies, and deletes the rows; the credit ledger keeps its own
 // (anonymised) entries that point at job ids.
+import { forEachConcurrently } from '../personal-data/for-each-concurrently';
 import type { ErasureOutcome, PersonalDataMedia, PersonalDataRecord, PersonalDataSource, PersonalDataSubject } from '../personal-data/personal-data.registry';
 import type { StorageService } from '../storage/storage.service';
 import type { GenerationJob } from './generation-job';
@@ -9,6 +10,9 @@ import type { GenerationJobsRepository } from './generation-jobs.repository';
 import type { GenerationPreferencesService } from './generation-preferences.service';
 import type { GenerationWorker } from './generation-worker.service';
 import type { GenerationService } from './generation.service';
+
+/** Jobs whose provider copy and files are erased at the same time. */
+const ERASE_CONCURRENCY = 8;
 
 export function generationPersonalDataSource(deps: {
   repo: GenerationJobsRepository;
@@ -32,9 +36,11 @@ export function generationPersonalDataSource(deps: {
       if (prefs) yield { data: { type: 'preferences', styles: prefs.styles, promptTypes: prefs.promptTypes, models: prefs.models, jobs: prefs.jobs } };
     },
     async erase(subject: PersonalDataSubject): Promise<ErasureOutcome> {
-      const jobs = await deps.repo.allForUser(subject.userId);
+      const jobs = await deps.repo.allForUserSealed(subject.userId);
       let providerReached = false;
-      for (const job of jobs) {
+      // Each job's provider copy and files are independent: a few at a time, so that a heavy account
+      // (docs/benchmarks.md: 10,000 jobs) is not erased one HTTP round trip after another.
+      await forEachConcurrently(jobs, ERASE_CONCURRENCY, async (job) => {
         if (job.providerVideoIds.length > 0 && !job.providerDeletedAt) {
           if (await deps.generation.deleteAtProvider(job)) providerReached = true;
         }
@@ -42,7 +48,7 @@ export function generationPersonalDataSource(deps: {
           await deps.worker.fail(job, { errorClass: 'internal', retryable: false, code: 'account_erased', message: 'The account was erased.' });
         }
         await deps.worker.removeFiles(job.id, false);
-      }
+      });
       const deleted = (await deps.query(`DELETE FROM generation_jobs WHERE user_id = $1 RETURNING id`, [subject.userId])) as unknown[];
       await deps.query(`DELETE FROM generation_preferences WHERE user_id = $1`, [subject.userId]);
       const count = Array.isArray(deleted) && Array.isArray(deleted[0]) ? (deleted[0] as unknown[]).length : jobs.length;
