@@ -7,19 +7,11 @@ import { GenerationModule } from '../src/generation/generation.module';
 import { VideoSimulator } from '../src/generation/simulator/video-simulator';
 import { generationEnv, grantCredits, storedKeys, waitForFinal } from './support/generation-fixtures';
 import { TestApp, startTestApp } from './support/test-app';
+import { retentionPolicyId, until } from './support/retention';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
 jest.setTimeout(180_000);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('plan-based video retention', () => {
   const sim = new VideoSimulator({ latencyMs: 20, expiresInSeconds: 3600 });
@@ -72,10 +64,7 @@ describe('plan-based video retention', () => {
     );
   }
 
-  async function policyId(): Promise<string> {
-    const [row] = await ds.query(`SELECT id FROM retention_policies WHERE category = 'videos'`);
-    return row.id;
-  }
+  const policyId = (): Promise<string> => retentionPolicyId(ds, 'videos');
 
   async function exists(jobId: string): Promise<boolean> {
     return (await ds.query(`SELECT 1 FROM generation_jobs WHERE id = $1`, [jobId])).length === 1;

@@ -1,23 +1,14 @@
 // Retention sweeps of records kept for a legal period (privacy-request records, the credit ledger and
 // Stripe references, access packages) and the audit-log archive with its verification.
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditArchiveService } from '../src/audit/audit-archive.service';
 import { AuditService } from '../src/audit/audit.service';
 import { StorageService } from '../src/storage/storage.service';
 import { TestApp, startTestApp } from './support/test-app';
+import { retentionPolicyId, runRetentionPolicy, staffRequests } from './support/retention';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function readAll(storage: StorageService, key: string): Promise<Buffer> {
   const { stream } = await storage.get(key);
@@ -40,28 +31,13 @@ describe('records retention and the audit-log archive', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (role: string) => ({
-    get: (p: string) => request(t.server).get(p).set('Authorization', `Bearer ${tokens[role]}`),
-    post: (p: string) => request(t.server).post(p).set('Authorization', `Bearer ${tokens[role]}`),
-    put: (p: string) => request(t.server).put(p).set('Authorization', `Bearer ${tokens[role]}`),
-  });
-
-  async function policyId(category: string): Promise<string> {
-    const [row] = await ds.query('SELECT id FROM retention_policies WHERE category = $1', [category]);
-    return row.id;
-  }
+  const as = staffRequests(() => t, tokens);
+  const policyId = (category: string): Promise<string> => retentionPolicyId(ds, category);
+  const runPolicy = (category: string): Promise<Record<string, unknown>> => runRetentionPolicy(as, ds, category);
 
   async function hold(userId: string, reason: string): Promise<string> {
     const res = await as('privacy_officer').post('/admin/legal-holds').send({ scopeType: 'user', scopeId: userId, reason, requestedBy: 'DPO' }).expect(201);
     return res.body.id;
-  }
-
-  async function runPolicy(category: string): Promise<Record<string, unknown>> {
-    const queued = await as('privacy_officer').post(`/admin/retention-policies/${await policyId(category)}/run`).expect(202);
-    return until(`the ${category} run to complete`, async () => {
-      const r = await as('admin').get(`/admin/retention-runs/${queued.body.id}`).expect(200);
-      return r.body.status === 'completed' ? (r.body as Record<string, unknown>) : undefined;
-    });
   }
 
   it('lists a sweep for every records category', async () => {

@@ -5,26 +5,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { verifyCertificate } from '@soar2/privacy';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
 import { PersonalDataRegistry } from '../src/personal-data/personal-data.registry';
 import { ErasureService } from '../src/retention/erasure.service';
 import { TestApp, startTestApp } from './support/test-app';
+import { retentionPolicyId, staffRequests, until } from './support/retention';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('retention and erasure', () => {
   let t: TestApp;
@@ -58,16 +49,9 @@ describe('retention and erasure', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (role: string) => ({
-    get: (p: string) => request(t.server).get(p).set('Authorization', `Bearer ${tokens[role]}`),
-    post: (p: string) => request(t.server).post(p).set('Authorization', `Bearer ${tokens[role]}`),
-    put: (p: string) => request(t.server).put(p).set('Authorization', `Bearer ${tokens[role]}`),
-  });
+  const as = staffRequests(() => t, tokens);
+  const policyId = (category: string): Promise<string> => retentionPolicyId(ds, category);
 
-  async function policyId(category: string): Promise<string> {
-    const [row] = await ds.query('SELECT id FROM retention_policies WHERE category = $1', [category]);
-    return row.id;
-  }
 
   describe('policies', () => {
     it('lists one policy per category with the compliance defaults, to privacy officers and admins only', async () => {

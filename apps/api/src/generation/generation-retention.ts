@@ -18,7 +18,22 @@ import type { GenerationWorker } from './generation-worker.service';
 const HELD = `EXISTS (SELECT 1 FROM legal_holds lh WHERE lh.released_at IS NULL AND (lh.expires_at IS NULL OR lh.expires_at > now())
   AND ((lh.scope_type = 'job' AND lh.scope_id = j.id) OR (lh.scope_type = 'user' AND lh.scope_id = j.user_id)))`;
 
-export function userDeletedVideosSweeper(deps: { repo: GenerationJobsRepository; worker: GenerationWorker; generation: GenerationService }): RetentionSweeper {
+type PurgeDeps = { repo: GenerationJobsRepository; worker: GenerationWorker; generation: GenerationService };
+
+/** Purges locked, due jobs: the provider's copy, our files, then the rows. */
+async function purgeJobs(deps: PurgeDeps, due: ReadonlyArray<{ id: string }>, m: EntityManager): Promise<SweepBatchResult> {
+  for (const { id } of due) {
+    // The rows are locked by this transaction: read and record through it.
+    const job = await deps.repo.get(id, m);
+    if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job, m);
+    await deps.worker.removeFiles(id, false);
+  }
+  if (due.length === 0) return { deleted: 0, anonymised: 0 };
+  const [, deleted]: [unknown, number] = await m.query(`DELETE FROM generation_jobs WHERE id = ANY($1::uuid[])`, [due.map((d) => d.id)]);
+  return { deleted, anonymised: 0 };
+}
+
+export function userDeletedVideosSweeper(deps: PurgeDeps): RetentionSweeper {
   return {
     category: 'user_deleted_videos',
     async preview(w: SweepWindow, m: EntityManager): Promise<SweepPreview> {
@@ -39,15 +54,7 @@ export function userDeletedVideosSweeper(deps: { repo: GenerationJobsRepository;
         `SELECT j.id FROM generation_jobs j WHERE j.deleted_at IS NOT NULL AND j.deleted_at <= $1 AND NOT ${HELD} ORDER BY j.deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [w.cutoff, Math.min(batchSize, 500)],
       );
-      for (const { id } of due) {
-        // The rows are locked by this transaction: read and record through it.
-        const job = await deps.repo.get(id, m);
-        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job, m);
-        await deps.worker.removeFiles(id, false);
-      }
-      if (due.length === 0) return { deleted: 0, anonymised: 0 };
-      const [, deleted]: [unknown, number] = await m.query(`DELETE FROM generation_jobs WHERE id = ANY($1::uuid[])`, [due.map((d) => d.id)]);
-      return { deleted, anonymised: 0 };
+      return purgeJobs(deps, due, m);
     },
   };
 }
@@ -102,7 +109,7 @@ function windowNow(w: SweepWindow): Date {
  * the provider's copy and the row, like user-deleted videos; a legal hold on the job or its user
  * keeps them.
  */
-export function planVideosSweeper(deps: { repo: GenerationJobsRepository; worker: GenerationWorker; generation: GenerationService; noticeDays: number }): RetentionSweeper {
+export function planVideosSweeper(deps: PurgeDeps & { noticeDays: number }): RetentionSweeper {
   return {
     category: 'videos',
     async preview(w: SweepWindow, m: EntityManager): Promise<SweepPreview> {
@@ -125,15 +132,7 @@ export function planVideosSweeper(deps: { repo: GenerationJobsRepository; worker
           WHERE ${DUE} AND NOT ${HELD} ORDER BY x.expires_at LIMIT $6 FOR UPDATE OF j SKIP LOCKED`,
         [...expiryParams(w.keepDays), windowNow(w), deps.noticeDays, Math.min(batchSize, 500)],
       );
-      for (const { id } of due) {
-        // The rows are locked by this transaction: read and record through it.
-        const job = await deps.repo.get(id, m);
-        if (job && job.providerVideoIds.length > 0 && !job.providerDeletedAt) await deps.generation.deleteAtProvider(job, m);
-        await deps.worker.removeFiles(id, false);
-      }
-      if (due.length === 0) return { deleted: 0, anonymised: 0 };
-      const [, deleted]: [unknown, number] = await m.query(`DELETE FROM generation_jobs WHERE id = ANY($1::uuid[])`, [due.map((d) => d.id)]);
-      return { deleted, anonymised: 0 };
+      return purgeJobs(deps, due, m);
     },
   };
 }
