@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { loadOrCreateSecretFile } from '../identity/secret-file';
+import { resolveServerSecret } from '../identity/secret-file';
 
 /** The key signing unsubscribe links: UNSUBSCRIBE_SECRET, else derived from VERIFICATION_CODE_SECRET, else (outside production) generated in DATA_DIR/secrets. */
 @Injectable()
@@ -23,9 +23,14 @@ export class UnsubscribeKeyService implements OnModuleInit {
       this.secret = createHmac('sha256', codeSecret).update('soar2 unsubscribe links v1').digest();
       return;
     }
-    if (this.config.production) throw new Error('UNSUBSCRIBE_SECRET or VERIFICATION_CODE_SECRET must be set in production mode.');
-    const { secret, created } = await loadOrCreateSecretFile(this.config.consent.unsubscribeSecretFile, 'unsubscribe secret');
-    if (created) this.logger.log('generated an unsubscribe-link secret in the data directory (set UNSUBSCRIBE_SECRET in production)');
+    const secret = await resolveServerSecret({
+      configured: undefined,
+      production: this.config.production,
+      setting: 'UNSUBSCRIBE_SECRET or VERIFICATION_CODE_SECRET',
+      file: this.config.consent.unsubscribeSecretFile,
+      label: 'unsubscribe-link secret',
+      logger: this.logger,
+    });
     this.secret = Buffer.from(secret, 'utf8');
   }
 

@@ -7,7 +7,7 @@ import { EnvelopeError, OpenStream, SealStream, generateDataKey, openWithDataKey
 import { rewrapBatch } from './rewrap';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { loadOrCreateSecretFile } from '../identity/secret-file';
+import { resolveServerSecret } from '../identity/secret-file';
 import { DataKeyDestroyedException, DataUnreadableException } from './data-keys.exception';
 
 interface KeyRow {
@@ -29,14 +29,11 @@ export class DataKeysService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    let value = this.config.dataKeys.masterKeys;
-    if (value === undefined) {
-      if (this.config.production) throw new Error('DATA_KEY_MASTER_KEYS must be set in production mode.');
-      const loaded = await loadOrCreateSecretFile(this.config.dataKeys.keyFile, 'data-key master key');
-      if (loaded.created) this.logger.log('generated a data-key master key in the data directory (set DATA_KEY_MASTER_KEYS in production)');
-      value = `local:${loaded.secret}`;
-    }
-    this.ring = parseMasterKeyring(value);
+    const { masterKeys, keyFile: file } = this.config.dataKeys;
+    // Without a configured keyring, the generated key is the one-entry keyring `local:<key>`.
+    const generated = masterKeys === undefined ? 'local:' : '';
+    const value = await resolveServerSecret({ configured: masterKeys, production: this.config.production, setting: 'DATA_KEY_MASTER_KEYS', file, label: 'data-key master key', logger: this.logger });
+    this.ring = parseMasterKeyring(`${generated}${value}`);
   }
 
   /** Encrypts a value of this user's, bound to `context` (e.g. `generation_jobs.prompt:<id>`). */

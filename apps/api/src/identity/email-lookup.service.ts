@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { emailLookupHash, normaliseEmail } from '@soar2/privacy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { deriveKey } from './secret-box';
-import { loadOrCreateSecretFile } from './secret-file';
+import { resolveServerSecret } from './secret-file';
 
 @Injectable()
 export class EmailLookupService implements OnModuleInit {
@@ -14,13 +14,8 @@ export class EmailLookupService implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    let secret = this.config.emailLookup.key;
-    if (secret === undefined) {
-      if (this.config.production) throw new Error('EMAIL_LOOKUP_KEY must be set in production mode.');
-      const loaded = await loadOrCreateSecretFile(this.config.emailLookup.keyFile, 'email lookup key');
-      if (loaded.created) this.logger.log('generated an email lookup key in the data directory (set EMAIL_LOOKUP_KEY in production)');
-      secret = loaded.secret;
-    }
+    const { key: configured, keyFile: file } = this.config.emailLookup;
+    const secret = await resolveServerSecret({ configured, production: this.config.production, setting: 'EMAIL_LOOKUP_KEY', file, label: 'email lookup key', logger: this.logger });
     this.key = deriveKey(secret, 'email-lookup');
   }
 

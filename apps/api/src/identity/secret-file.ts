@@ -36,3 +36,23 @@ function checked(secret: string, file: string, label: string): string {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`The ${label} in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file to generate a new one.`);
   return secret;
 }
+
+/**
+ * A server secret: the configured value when there is one; in production its absence stops the
+ * start; otherwise the file under DATA_DIR, created once (and said so in the log).
+ */
+export async function resolveServerSecret(options: {
+  configured: string | undefined;
+  production: boolean;
+  /** What production must set, for the error and the log line (e.g. `EMAIL_LOOKUP_KEY`). */
+  setting: string;
+  file: string;
+  label: string;
+  logger: { log(message: string): void };
+}): Promise<string> {
+  if (options.configured !== undefined) return options.configured;
+  if (options.production) throw new Error(`${options.setting} must be set in production mode.`);
+  const { secret, created } = await loadOrCreateSecretFile(options.file, options.label);
+  if (created) options.logger.log(`generated a ${options.label} in the data directory (set ${options.setting} in production)`);
+  return secret;
+}

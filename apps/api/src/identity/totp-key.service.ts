@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { deriveKey, open, seal } from './secret-box';
-import { loadOrCreateSecretFile } from './secret-file';
+import { resolveServerSecret } from './secret-file';
 
 /**
  * Encrypts staff TOTP secrets at rest (AES-256-GCM, key derived from TOTP_ENCRYPTION_KEY, or outside
@@ -15,13 +15,8 @@ export class TotpKeyService implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    let secret = this.config.totpEncryption.key;
-    if (secret === undefined) {
-      if (this.config.production) throw new Error('TOTP_ENCRYPTION_KEY must be set in production mode.');
-      const loaded = await loadOrCreateSecretFile(this.config.totpEncryption.keyFile, 'TOTP encryption key');
-      if (loaded.created) this.logger.log('generated a TOTP encryption key in the data directory (set TOTP_ENCRYPTION_KEY in production)');
-      secret = loaded.secret;
-    }
+    const { key: configured, keyFile: file } = this.config.totpEncryption;
+    const secret = await resolveServerSecret({ configured, production: this.config.production, setting: 'TOTP_ENCRYPTION_KEY', file, label: 'TOTP encryption key', logger: this.logger });
     this.key = deriveKey(secret, 'staff-totp-secret');
   }
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { loadOrCreateSecretFile } from './secret-file';
+import { resolveServerSecret } from './secret-file';
 
 /**
  * The server secret that keys the hashes of emailed codes and of rate-limit keys:
@@ -15,14 +15,8 @@ export class VerificationKeyService implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    const configured = this.config.verificationCodes.secret;
-    if (configured !== undefined) {
-      this.secret = Buffer.from(configured, 'utf8');
-      return;
-    }
-    if (this.config.production) throw new Error('VERIFICATION_CODE_SECRET must be set in production mode.');
-    const { secret, created } = await loadOrCreateSecretFile(this.config.verificationCodes.secretFile, 'verification-code secret');
-    if (created) this.logger.log('generated a verification-code secret in the data directory (set VERIFICATION_CODE_SECRET in production)');
+    const { secret: configured, secretFile: file } = this.config.verificationCodes;
+    const secret = await resolveServerSecret({ configured, production: this.config.production, setting: 'VERIFICATION_CODE_SECRET', file, label: 'verification-code secret', logger: this.logger });
     this.secret = Buffer.from(secret, 'utf8');
   }
 
