@@ -2,13 +2,14 @@
 // `rotate-data-keys` re-wraps every user data key under the first key of DATA_KEY_MASTER_KEYS,
 // `reapply-erasures` erases again the accounts a restored data backup brought back (the keystore
 // says they were erased), `backfill-identity [--rehash]` fills email lookup hashes and seals legacy
-// access-log values (decision 020; main.ts runs both of the last two at start as well).
+// access-log and consent-ledger values (decisions 020, 022; main.ts runs both of the last two at start as well).
 // `seal-backfill` seals generation prompts and files stored in clear before decision 018.
 import { parseMasterKeyring } from '@soar2/privacy';
 import { Client } from 'pg';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { createBootLog } from './boot-log';
+import { ConsentBackfillService } from './consent/consent-backfill.service';
 import { IdentityBackfillService } from './identity/identity-backfill.service';
 import { ErasureService, type ReapplyErasuresResult } from './retention/erasure.service';
 import { rewrapBatch } from './data-keys/rewrap';
@@ -47,8 +48,11 @@ async function cli(command: string | undefined, args: string[]): Promise<number>
       const result = await reapplyErasuresCommand(config, db.url);
       log(`re-erased ${result.reErased.length} account(s) whose data key is destroyed; ${result.held.length} kept by a legal hold`, { reErased: result.reErased, held: result.held });
     } else if (command === 'backfill-identity') {
-      const result = await withApp(config, db.url, (app) => app.get(IdentityBackfillService).run({ rehash: args.includes('--rehash') }));
-      log(`email lookups: ${result.emailLookups} set, ${result.emailLookupConflicts.length} conflict(s); access-log rows sealed: ${result.accessLogSealed}`, { conflicts: result.emailLookupConflicts });
+      const result = await withApp(config, db.url, async (app) => ({
+        ...(await app.get(IdentityBackfillService).run({ rehash: args.includes('--rehash') })),
+        consentRecordsSealed: await app.get(ConsentBackfillService).sealLegacyClientInfo(),
+      }));
+      log(`email lookups: ${result.emailLookups} set, ${result.emailLookupConflicts.length} conflict(s); access-log rows sealed: ${result.accessLogSealed}; consent entries sealed: ${result.consentRecordsSealed}`, { conflicts: result.emailLookupConflicts });
     } else if (command === 'rotate-data-keys') {
       if (!config.dataKeys.masterKeys) throw new Error('Set DATA_KEY_MASTER_KEYS (newest key first) before rotating.');
       const ring = parseMasterKeyring(config.dataKeys.masterKeys);

@@ -3,6 +3,7 @@ import { createApp } from './app.factory';
 import { createBootLog } from './boot-log';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/migrator';
+import { ConsentBackfillService } from './consent/consent-backfill.service';
 import { ResolvedDatabase, resolveDatabase } from './database/resolve-database';
 import { IdentityBackfillService } from './identity/identity-backfill.service';
 import { ErasureService } from './retention/erasure.service';
@@ -75,9 +76,10 @@ async function main(): Promise<void> {
     }
     const resolved: AppConfig = { ...config, database: { ...config.database, url: db.url } };
     app = await createApp(resolved);
-    // Before serving (decision 020): hashes and seals that need configured keys, then the accounts a
+    // Before serving (decisions 020, 022): hashes and seals that need configured keys, then the accounts a
     // restored data backup brought back although the keystore says they were erased.
     await app.get(IdentityBackfillService).run();
+    await app.get(ConsentBackfillService).sealLegacyClientInfo();
     await app.get(ErasureService).reapplyErasures();
     const seed = app.get(SeedService);
     await seed.bootstrapAdmin();

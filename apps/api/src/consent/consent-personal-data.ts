@@ -11,7 +11,8 @@ export const CONSENT_RETENTION_BASIS =
 /**
  * `consent.records`: every grant and withdrawal, exported as Kantara Consent Receipt–aligned JSON.
  * Erasure keeps the entries (the proof that consent was given, withdrawn, or that an opt-out was
- * honoured) but strips the IP address and user agent, and deletes the used-unsubscribe-link rows.
+ * honoured) but strips the IP address and user agent (sealed ones too: the key's destruction makes
+ * copies in backups unreadable, decision 022), and deletes the used-unsubscribe-link rows.
  */
 export function consentRecordsSource(dataSource: DataSource, consent: ConsentService, config: AppConfig): PersonalDataSource {
   return {
@@ -35,7 +36,9 @@ export function consentRecordsSource(dataSource: DataSource, consent: ConsentSer
     async erase(subject: PersonalDataSubject): Promise<ErasureOutcome> {
       return dataSource.transaction(async (m) => {
         const [{ n: anonymised }] = (await m.query(
-          `WITH a AS (UPDATE consent_records SET ip = NULL, user_agent = NULL WHERE user_id = $1 AND (ip IS NOT NULL OR user_agent IS NOT NULL) RETURNING 1) SELECT count(*)::int AS n FROM a`,
+          `WITH a AS (UPDATE consent_records SET ip = NULL, user_agent = NULL, ip_sealed = NULL, user_agent_sealed = NULL
+                        WHERE user_id = $1 AND (ip IS NOT NULL OR user_agent IS NOT NULL OR ip_sealed IS NOT NULL OR user_agent_sealed IS NOT NULL) RETURNING 1)
+           SELECT count(*)::int AS n FROM a`,
           [subject.userId],
         )) as [{ n: number }];
         const [{ n: deleted }] = (await m.query(`WITH d AS (DELETE FROM consent_unsubscribe_uses WHERE user_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [subject.userId])) as [{ n: number }];

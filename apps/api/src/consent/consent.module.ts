@@ -7,6 +7,7 @@ import { MarketingConsentGateRegistry } from '../notifications/marketing-consent
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
 import { PolicyModule } from '../policy/policy.module';
+import { ConsentBackfillService } from './consent-backfill.service';
 import { consentRecordsSource } from './consent-personal-data';
 import { ConsentService } from './consent.service';
 import { ConsentsAdminController } from './consents-admin.controller';
@@ -31,6 +32,7 @@ import { UnsubscribeService } from './unsubscribe.service';
   controllers: [PreferencesController, UnsubscribeController, GpcController, ConsentsAdminController],
   providers: [
     ConsentService,
+    ConsentBackfillService,
     ConsentsAdminService,
     PreferencesService,
     UnsubscribeKeyService,
@@ -38,7 +40,7 @@ import { UnsubscribeService } from './unsubscribe.service';
     LedgerConsentGate,
     { provide: APP_INTERCEPTOR, useClass: GpcInterceptor },
   ],
-  exports: [ConsentService, UnsubscribeService],
+  exports: [ConsentService, UnsubscribeService, ConsentBackfillService],
 })
 export class ConsentModule implements NestModule, OnModuleInit {
   constructor(

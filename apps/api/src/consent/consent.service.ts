@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConsentSource, CONSENT_SOURCES, PurposeState, SALE_SHARING, allPurposes, deriveConsentState } from '@soar2/privacy';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-entry';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
+import { DataKeysService } from '../data-keys/data-keys.service';
 import { PolicyService } from '../policy/policy.service';
 import { UnknownConsentPurposeException } from './consent.exception';
 
@@ -56,7 +60,8 @@ export interface BulkChangeOptions {
   userAgent?: string | null;
 }
 
-interface ConsentRow {
+/** A ledger row as read from the table (legacy clear `ip` / `user_agent` until the start-up backfill sealed them). */
+export interface ConsentRow {
   id: string;
   user_id: string;
   purpose: string;
@@ -67,12 +72,20 @@ interface ConsentRow {
   actor_id: string | null;
   ip: string | null;
   user_agent: string | null;
+  ip_sealed: Buffer | null;
+  user_agent_sealed: Buffer | null;
   recorded_at: Date;
 }
 
-const COLUMNS = 'id, user_id, purpose, granted, source, policy_version, reference, actor_id, ip, user_agent, recorded_at';
+/** Every column a reader needs, for `SELECT ${CONSENT_COLUMNS} FROM consent_records …`. */
+export const CONSENT_COLUMNS = 'id, user_id, purpose, granted, source, policy_version, reference, actor_id, ip, user_agent, ip_sealed, user_agent_sealed, recorded_at';
 
-export function toConsentRecordView(r: ConsentRow): ConsentRecordView {
+/** The context a sealed consent value is bound to (decision 017: `<table>.<column>:<row id>`). */
+export function consentRecordContext(column: 'ip' | 'user_agent', id: string): string {
+  return `consent_records.${column}:${id}`;
+}
+
+function toView(r: ConsentRow, ip: string | null, userAgent: string | null): ConsentRecordView {
   return {
     id: r.id,
     userId: r.user_id,
@@ -82,8 +95,8 @@ export function toConsentRecordView(r: ConsentRow): ConsentRecordView {
     policyVersion: r.policy_version,
     reference: r.reference,
     actorId: r.actor_id,
-    ip: r.ip,
-    userAgent: r.user_agent,
+    ip,
+    userAgent,
     recordedAt: r.recorded_at,
   };
 }
@@ -103,6 +116,7 @@ export class ConsentService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
+    private readonly keys: DataKeysService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.purposes = allPurposes(config.consent.purposes);
@@ -159,10 +173,25 @@ export class ConsentService {
     return state[purpose]?.granted === true;
   }
 
-  /** Every entry of a user, oldest first. */
+  /** Every entry of a user, oldest first, IP and user agent opened (null once the user's key is destroyed). */
   async history(userId: string, manager?: EntityManager): Promise<ConsentRecordView[]> {
-    const rows = (await (manager ?? this.dataSource.manager).query(`SELECT ${COLUMNS} FROM consent_records WHERE user_id = $1 ORDER BY recorded_at, id`, [userId])) as ConsentRow[];
-    return rows.map(toConsentRecordView);
+    const rows = (await (manager ?? this.dataSource.manager).query(`SELECT ${CONSENT_COLUMNS} FROM consent_records WHERE user_id = $1 ORDER BY recorded_at, id`, [userId])) as ConsentRow[];
+    return this.views(rows);
+  }
+
+  /**
+   * Ledger rows as views: the sealed IP and user agent opened with the owner's key (null once it was
+   * destroyed), or, for a row the start-up backfill has not sealed yet, the legacy clear values.
+   * Callers that show them to staff audit the read themselves.
+   */
+  async views(rows: ConsentRow[]): Promise<ConsentRecordView[]> {
+    const out: ConsentRecordView[] = [];
+    for (const r of rows) {
+      const ip = r.ip_sealed ? await this.keys.openTextOrNull(r.user_id, r.ip_sealed, consentRecordContext('ip', r.id)) : r.ip;
+      const ua = r.user_agent_sealed ? await this.keys.openTextOrNull(r.user_id, r.user_agent_sealed, consentRecordContext('user_agent', r.id)) : r.user_agent;
+      out.push(toView(r, ip, ua));
+    }
+    return out;
   }
 
   /** Withdraws every opt-in purpose currently granted and opts out of sale/sharing (consent withdrawal, objection). */
@@ -204,10 +233,15 @@ export class ConsentService {
   private async insert(input: RecordConsentInput, manager: EntityManager): Promise<ConsentRecordView> {
     const version = input.policyVersion ? { id: null, version: input.policyVersion } : await this.policy.versionInForce(manager);
     const actor: AuditActor = input.actor ?? { type: 'user', id: input.userId };
+    const id = randomUUID();
+    const ip = input.ip && isIP(input.ip) ? input.ip : null;
+    const userAgent = input.userAgent ? input.userAgent.slice(0, 512) : null;
+    const sealed = await this.sealClient(input.userId, id, ip, userAgent, manager);
     const rows = (await manager.query(
-      `INSERT INTO consent_records (user_id, purpose, granted, source, policy_version_id, policy_version, reference, actor_id, ip, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      `INSERT INTO consent_records (id, user_id, purpose, granted, source, policy_version_id, policy_version, reference, actor_id, ip_sealed, user_agent_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CONSENT_COLUMNS}`,
       [
+        id,
         input.userId,
         input.purpose,
         input.granted,
@@ -216,8 +250,8 @@ export class ConsentService {
         version?.version ?? null,
         input.reference ?? null,
         actor.type === 'user' ? null : (actor.id ?? null),
-        input.ip ?? null,
-        input.userAgent ? input.userAgent.slice(0, 512) : null,
+        sealed.ip,
+        sealed.userAgent,
       ],
     )) as ConsentRow[];
     const row = rows[0];
@@ -232,6 +266,23 @@ export class ConsentService {
       manager,
     );
     this.logger.log({ consentRecordId: row.id, purpose: input.purpose, granted: input.granted, source: input.source }, 'consent recorded');
-    return toConsentRecordView(row);
+    return toView(row, sealed.ip ? ip : null, sealed.userAgent ? userAgent : null);
+  }
+
+  /**
+   * Seals the IP and user agent of a new entry with the user's data key (decision 022). A person
+   * whose key is already destroyed (an unsubscribe link used after erasure) gets an entry without
+   * them: nothing could read them back, and the entry is the proof either way.
+   */
+  private async sealClient(userId: string, id: string, ip: string | null, userAgent: string | null, manager: EntityManager): Promise<{ ip: Buffer | null; userAgent: Buffer | null }> {
+    try {
+      return {
+        ip: ip === null ? null : await this.keys.seal(userId, ip, consentRecordContext('ip', id), manager),
+        userAgent: userAgent === null ? null : await this.keys.seal(userId, userAgent, consentRecordContext('user_agent', id), manager),
+      };
+    } catch (err) {
+      if (err instanceof DataKeyDestroyedException) return { ip: null, userAgent: null };
+      throw err;
+    }
   }
 }

@@ -6,7 +6,7 @@ import { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import type { AuditActor } from '../audit/audit-entry';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundDomainException, ValidationFailedException } from '../errors/domain.exception';
-import { ConsentRecordView, ConsentService, ConsentState, toConsentRecordView } from './consent.service';
+import { CONSENT_COLUMNS, ConsentRecordView, ConsentRow, ConsentService, ConsentState } from './consent.service';
 
 export const CONSENT_LIST_RULES: ListQueryRules = {
   sortable: ['recordedAt', 'purpose', 'source'],
@@ -65,28 +65,29 @@ export class ConsentsAdminService {
     const order = `${SORT_COLUMNS[q.sortField] ?? 'recorded_at'} ${q.sortOrder}, id ${q.sortOrder}`;
     return this.dataSource.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT id, user_id, purpose, granted, source, policy_version, reference, actor_id, ip, user_agent, recorded_at FROM consent_records ${clause} ORDER BY ${order} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+        `SELECT ${CONSENT_COLUMNS} FROM consent_records ${clause} ORDER BY ${order} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
         [...params, q.skip, q.take],
-      )) as Parameters<typeof toConsentRecordView>[0][];
+      )) as ConsentRow[];
       const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM consent_records ${clause}`, params)) as [{ n: number }];
       await this.audit.record(
         { action: 'consent.list', actor: reader, subject: typeof f.userId === 'string' ? { type: 'user', id: f.userId } : null, details: { returned: rows.length, filter: Object.keys(f).sort() } },
         m,
       );
-      return new ListPage('consents', rows.map(toConsentRecordView), q.skip, n);
+      return new ListPage('consents', await this.consent.views(rows), q.skip, n);
     });
   }
 
   async get(id: string, reader: AuditActor): Promise<ConsentRecordView> {
     return this.dataSource.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT id, user_id, purpose, granted, source, policy_version, reference, actor_id, ip, user_agent, recorded_at FROM consent_records WHERE id = $1`,
+        `SELECT ${CONSENT_COLUMNS} FROM consent_records WHERE id = $1`,
         [id],
-      )) as Parameters<typeof toConsentRecordView>[0][];
+      )) as ConsentRow[];
       const row = rows[0];
       if (!row) throw new NotFoundDomainException('The consent record', 'CONSENT_RECORD_NOT_FOUND');
       await this.audit.record({ action: 'consent.read', actor: reader, subject: { type: 'user', id: row.user_id }, details: { consentRecordId: id } }, m);
-      return toConsentRecordView(row);
+      const [view] = await this.consent.views([row]);
+      return view!;
     });
   }
 
