@@ -1,19 +1,33 @@
-// Support text and files at rest (decision 019): sealed with the requester's data key, readable on
-// every path, unreadable (410 / "[erased]") once the key is destroyed; older clear rows sealed by the
-// backfill; and the `tickets` retention sweep anonymising closed tickets after 730 days unless held.
-import { randomUUID } from 'node:crypto';
+// Support text and files at rest (decision 019): sealed with the requester's data key (files in
+// storage's sealed stream, decision 018), readable on every path, byte ranges included, unreadable
+// (410 / "[erased]") once the key is destroyed; older clear rows sealed by the backfill; and the
+// `tickets` retention sweep anonymising closed tickets after 730 days unless held.
+import { createHash, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DataKeysService } from '../src/data-keys/data-keys.service';
 import { PersonalDataRegistry } from '../src/personal-data/personal-data.registry';
+import { PackageBuilder } from '../src/privacy-packages/package-builder.service';
 import { RetentionService } from '../src/retention/retention.service';
-import { StorageService } from '../src/storage/storage.service';
+import type { ObjectStorage } from '../src/storage/object-storage';
+import { OBJECT_STORAGE, StorageService } from '../src/storage/storage.service';
 import { SupportSealBackfill } from '../src/support/support-seal-backfill.service';
 import { TicketsService } from '../src/support/tickets.service';
 import { TestApp, startTestApp } from './support/test-app';
 import { ensureStaff, issueStaffToken, userWithToken } from './support/tokens';
+import { readZip } from './support/zip-reader';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452', 'hex'), Buffer.alloc(64, 9)]);
+/** A plain-text file of three sealed segments (64 KiB each), every line numbered so that any range is recognisable. */
+const LOG = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${String(i).padStart(5, '0')} of the render log\n`).join(''));
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+}
 
 interface TicketJson {
   id: string;
@@ -51,8 +65,12 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
   };
   const listFiltered = (filter: Record<string, unknown>) => console_.get(`/admin/tickets?filter=${encodeURIComponent(JSON.stringify(filter))}`);
 
+  /** The object's bytes as the storage driver holds them (what a storage snapshot would contain). */
   async function objectBytes(key: string): Promise<Buffer> {
-    return t.app.get(TicketsService).readObject(key);
+    const read = await t.app.get<ObjectStorage>(OBJECT_STORAGE).get(key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of read.stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
   async function openWithFile(user: { token: string }, subject: string, body: string): Promise<TicketJson> {
@@ -90,6 +108,7 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
     expect(files[0]?.nameSealed.includes(Buffer.from('passport'))).toBe(false);
     const stored = await objectBytes(files[0]?.key ?? '');
     expect(stored.includes(PNG.subarray(8))).toBe(false);
+    expect(await t.app.get(StorageService).sealedOwner(files[0]?.key ?? '')).toBe(ada.id);
 
     const mine = await v1(ada).get(`/v1/tickets/${ticket.id}`).expect(200);
     expect(mine.body).toMatchObject({ subject: 'Lighthouse render broke' });
@@ -142,6 +161,77 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
     expect((await console_.post(`/admin/tickets/${ticket.id}/reply`).send({ body: 'hello?', lastSeenMessageId: null }).expect(410)).body.code).toBe('DATA_KEY_DESTROYED');
     const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM support_ticket_messages WHERE ticket_id = $1`, [ticket.id])) as [{ n: number }];
     expect(n).toBe(1);
+  });
+
+  it('serves byte ranges of a sealed attachment (206) with the sealed object’s ETag, and 410 DATA_KEY_DESTROYED for them once the key is destroyed', async () => {
+    const hal = await userWithToken(t.app, 'hal.crypto@example.test');
+    const created = await v1(hal)
+      .post('/v1/tickets')
+      .field('subject', 'Render log attached')
+      .field('body', 'The render stopped, log attached')
+      .field('category', 'generation_problem')
+      .attach('attachments', LOG, { filename: 'render-log.txt', contentType: 'text/plain' })
+      .expect(201);
+    const ticket = created.body as TicketJson;
+    const userPath = `/v1/tickets/${ticket.id}/attachments/${ticket.attachments[0]?.id}`;
+    const staffPath = `/admin/tickets/${ticket.id}/attachments/${ticket.attachments[0]?.id}`;
+    const [row] = (await ds.query(`SELECT sha256, size_bytes AS size, storage_key AS key FROM support_ticket_attachments WHERE id = $1`, [ticket.attachments[0]?.id])) as Array<{
+      sha256: string;
+      size: number;
+      key: string;
+    }>;
+    // The row keeps the file's own size and SHA-256; storage's ETag is the SHA-256 of the sealed bytes it holds.
+    expect(row).toMatchObject({ sha256: sha256(LOG), size: LOG.length });
+    const sealed = await objectBytes(row?.key ?? '');
+    expect(sealed.includes(LOG.subarray(0, 64))).toBe(false);
+    const etag = `"${sha256(sealed)}"`;
+
+    // A range across the first 64 KiB segment boundary, and a suffix range from the last segment.
+    const [start, end] = [65_000, 66_999];
+    const part = await v1(hal).get(userPath).set('Range', `bytes=${start}-${end}`).buffer(true).parse(binary).expect(206);
+    expect(part.headers).toMatchObject({ 'content-range': `bytes ${start}-${end}/${LOG.length}`, 'content-length': '2000', 'content-type': 'text/plain', etag });
+    expect(part.headers['content-disposition']).toContain('render-log.txt');
+    expect(Buffer.compare(part.body as Buffer, LOG.subarray(start, end + 1))).toBe(0);
+    const tail = await console_.get(staffPath).set('Range', 'bytes=-100').buffer(true).parse(binary).expect(206);
+    expect(Buffer.compare(tail.body as Buffer, LOG.subarray(LOG.length - 100))).toBe(0);
+    const whole = await v1(hal).get(userPath).buffer(true).parse(binary).expect(200);
+    expect(whole.headers).toMatchObject({ 'accept-ranges': 'bytes', etag, 'content-length': String(LOG.length) });
+    expect(Buffer.compare(whole.body as Buffer, LOG)).toBe(0);
+    await v1(hal).get(userPath).set('If-None-Match', etag).expect(304);
+    expect((await v1(hal).get(userPath).set('Range', `bytes=${LOG.length}-`).expect(416)).body.code).toBe('RANGE_NOT_SATISFIABLE');
+
+    await t.app.get(DataKeysService).destroy(hal.id);
+    expect((await v1(hal).get(userPath).set('Range', `bytes=${start}-${end}`).expect(410)).body.code).toBe('DATA_KEY_DESTROYED');
+    expect((await console_.get(staffPath).set('Range', 'bytes=0-99').expect(410)).body.code).toBe('DATA_KEY_DESTROYED');
+    // Past the ticket's own checks, the object itself no longer opens either.
+    await expect(t.app.get(StorageService).get(row?.key ?? '', { range: { start, end } })).rejects.toMatchObject({ code: 'DATA_KEY_DESTROYED' });
+  });
+
+  it('puts the opened attachment in the access package, listed with the file’s own SHA-256', async () => {
+    const ivy = await userWithToken(t.app, 'ivy.crypto@example.test');
+    const ticket = await openWithFile(ivy, 'Ivy package subject', 'Ivy package body');
+    const attachmentId = ticket.attachments[0]?.id ?? '';
+    const [row] = (await ds.query(`SELECT sha256 FROM support_ticket_attachments WHERE id = $1`, [attachmentId])) as Array<{ sha256: string }>;
+    expect(row?.sha256).toBe(sha256(PNG));
+
+    const storageKey = `privacy-packages/test-${randomUUID()}/attempt-1.zip`;
+    const built = await t.app.get(PackageBuilder).build({
+      packageId: randomUUID(),
+      userId: ivy.id,
+      requestId: null,
+      format: 'access',
+      storageKey,
+      generatedAt: new Date(),
+      signal: new AbortController().signal,
+      onCategoryDone: async () => undefined,
+      onBytes: () => undefined,
+    });
+    const entries = await readZip(await objectBytes(built.key));
+    const entry = [...entries.values()].find((e) => e.name.endsWith(`${attachmentId}-passport-scan.png`));
+    expect(entry && Buffer.compare(entry.bytes, PNG)).toBe(0);
+    const manifest = JSON.parse(entries.get('manifest.json')?.bytes.toString('utf8') ?? '{}') as { files: Array<{ path: string; sha256: string; size: number }> };
+    expect(manifest.files.find((f) => f.path === entry?.name)).toMatchObject({ sha256: row?.sha256, size: PNG.length });
+    await t.app.get(StorageService).delete(built.key);
   });
 
   it('seals a guest ticket without an account with a key of its own', async () => {
@@ -212,12 +302,16 @@ describe('support text encrypted at rest and the tickets retention sweep', () =>
     expect(ar?.key).not.toBe(oldKey);
     expect(await storage.exists(oldKey)).toBe(false);
     expect((await objectBytes(ar?.key ?? '')).includes(PNG.subarray(8))).toBe(false);
+    expect(await storage.sealedOwner(ar?.key ?? '')).toBe(dan.id);
 
     // …and after it.
     const after = await v1(dan).get(`/v1/tickets/${ticketId}`).expect(200);
     expect(after.body).toMatchObject({ subject: 'Legacy clear subject', messages: [expect.objectContaining({ body: 'Legacy clear body' })], attachments: [expect.objectContaining({ fileName: 'old.png' })] });
     const download = await v1(dan).get(`/v1/tickets/${ticketId}/attachments/${attachmentId}`).buffer(true).expect(200);
     expect(Buffer.compare(download.body as Buffer, PNG)).toBe(0);
+    expect(download.headers['content-type']).toBe('image/png');
+    const part = await v1(dan).get(`/v1/tickets/${ticketId}/attachments/${attachmentId}`).set('Range', 'bytes=8-15').buffer(true).parse(binary).expect(206);
+    expect(Buffer.compare(part.body as Buffer, PNG.subarray(8, 16))).toBe(0);
   });
 
   describe('retention (category tickets, 730 days after closing)', () => {

@@ -15,8 +15,6 @@ export interface PersonalDataMedia {
   path: string;
   storageKey: string;
   contentType: string;
-  /** For objects sealed with a data key (crypto-shredding): turns the stored bytes into the file (the object is read whole). */
-  open?: (stored: Buffer) => Promise<Buffer>;
 }
 
 /** One exported record (one row of `data.json`'s category and of its CSV), with its files. */

@@ -62,7 +62,6 @@ interface MediaWork {
   path: string;
   storageKey: string;
   contentType: string;
-  open?: (stored: Buffer) => Promise<Buffer>;
 }
 
 const ZIP_MIME = 'application/zip';
@@ -112,7 +111,7 @@ export class PackageBuilder {
             for (const m of record.media) {
               const zipPath = uniquePath(safeMediaPath(m.path, source.category), mediaPaths);
               exported.media.push({ path: zipPath, contentType: m.contentType });
-              media.push({ path: zipPath, storageKey: m.storageKey, contentType: m.contentType, ...(m.open ? { open: m.open } : {}) });
+              media.push({ path: zipPath, storageKey: m.storageKey, contentType: m.contentType });
               mediaCount += 1;
             }
           }
@@ -206,11 +205,10 @@ export class PackageBuilder {
       await add('data.json', 'application/json', Readable.from(this.dataJsonChunks(spec, categories)), false);
       for (const c of categories) await add(csvPathFor(c.source.category), 'text/csv', Readable.from(csvChunks(c)), false);
       for (const m of media) {
+        // Objects sealed with a data key (decision 018) are opened by storage as they stream.
         const read = await this.storage.get(m.storageKey, { readChunkBytes: MEDIA_READ_CHUNK_BYTES });
-        // Sealed objects (crypto-shredding) are read whole and opened by their source.
-        const body = m.open ? Readable.from([await m.open(await streamToBuffer(read.stream))]) : read.stream;
         // Videos and images are already compressed: stored, not deflated (as `zip -0`).
-        await add(m.path, m.contentType, body, true);
+        await add(m.path, m.contentType, read.stream, true);
       }
       const sections = accessReportSections({
         packageId: spec.packageId,
@@ -343,10 +341,4 @@ function uniquePath(candidate: string, taken: Set<string>): string {
   }
   taken.add(result);
   return result;
-}
-
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
 }

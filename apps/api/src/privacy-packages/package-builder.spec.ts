@@ -7,7 +7,6 @@ import { HealthRegistry } from '../health/health-registry';
 import { PersonalDataRegistry } from '../personal-data/personal-data.registry';
 import { FilesystemObjectStorage } from '../storage/filesystem-object-storage';
 import { StorageService } from '../storage/storage.service';
-import { readZip } from '../../test/support/zip-reader';
 import { PackageBuilder, type PackageBuildSpec } from './package-builder.service';
 
 // The builder against the real filesystem storage: what an interruption or a bad record leaves behind.
@@ -90,30 +89,6 @@ describe('PackageBuilder', () => {
     });
     await expect(builder.build(spec(new AbortController().signal))).rejects.toMatchObject({ code: 'ACCESS_PACKAGE_INVALID' });
     expect(await storage.exists('privacy-packages/p/attempt-1.zip')).toBe(false);
-  });
-
-  it('puts the opened file in the package when a source gives media sealed with a data key (crypto-shredding)', async () => {
-    const plain = Buffer.from('the user’s own screenshot');
-    await storage.put('support/attachments/sealed', Buffer.from(plain.map((b) => b ^ 0x5a)), { contentType: 'application/octet-stream' });
-    registry.register({
-      category: 'support.tickets',
-      description: 'Tickets',
-      purposes: ['service'],
-      sources: ['user'],
-      async *export() {
-        yield { data: { id: 't1' }, media: [{ path: 'support/t1/shot.txt', storageKey: 'support/attachments/sealed', contentType: 'text/plain', open: async (stored: Buffer) => Buffer.from(stored.map((b) => b ^ 0x5a)) }] };
-      },
-      async erase() {
-        return { deleted: 0, anonymised: 0, retained: [] };
-      },
-    });
-    const stored = await builder.build(spec(new AbortController().signal));
-    const read = await storage.get(stored.key);
-    const chunks: Buffer[] = [];
-    for await (const c of read.stream) chunks.push(c as Buffer);
-    const entries = await readZip(Buffer.concat(chunks));
-    const entry = [...entries.values()].find((e) => e.name.endsWith('shot.txt'));
-    expect(entry?.bytes.equals(plain)).toBe(true);
   });
 
   it('fails with ACCESS_PACKAGE_INVALID when a media path has nothing usable in it', async () => {

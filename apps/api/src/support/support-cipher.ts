@@ -1,4 +1,5 @@
-// Ticket text and files sealed with the requester's data key (crypto-shredding, decision 019).
+// Ticket text sealed with the requester's data key (crypto-shredding, decision 019); attachment files
+// are sealed by storage (StorageService.put with sealFor, decision 018) and opened as they are read.
 // Each value is bound to its place (`<table>.<column>:<row id>`). Lists read leniently (ERASED_TEXT
 // once a key is destroyed or the text removed); the conversation itself reads strictly: a destroyed
 // key answers 410 DATA_KEY_DESTROYED.
@@ -11,7 +12,6 @@ import { AttachmentRecord, AttachmentRow, ContentState, ERASED_TEXT, MessageReco
 export const subjectContext = (ticketId: string): string => `support_tickets.subject:${ticketId}`;
 export const bodyContext = (messageId: string): string => `support_ticket_messages.body:${messageId}`;
 export const fileNameContext = (attachmentId: string): string => `support_ticket_attachments.file_name:${attachmentId}`;
-export const fileContext = (attachmentId: string): string => `support_ticket_attachments.file:${attachmentId}`;
 
 /** Reading mode: `strict` throws DataKeyDestroyedException (410), `lenient` shows ERASED_TEXT. */
 export type ReadMode = 'strict' | 'lenient';
@@ -66,10 +66,5 @@ export class SupportCipher {
     return Promise.all(
       rows.map(async ({ fileNameSealed, ...a }) => ({ ...a, fileName: (await this.read(owner, a.fileName, fileNameSealed, fileNameContext(a.id), mode, manager)).text })),
     );
-  }
-
-  /** The bytes of an attachment object as stored → its content (objects the backfill has not reached are clear). */
-  async openFile(owner: string, a: Pick<AttachmentRow, 'id' | 'sealed'>, stored: Buffer): Promise<Buffer> {
-    return a.sealed ? this.keys.open(owner, stored, fileContext(a.id)) : stored;
   }
 }

@@ -4,7 +4,7 @@ import { redactText } from '@soar2/privacy';
 import type { DataSource } from 'typeorm';
 import type { ErasureOutcome, PersonalDataRecord, PersonalDataSource, PersonalDataSubject } from '../personal-data/personal-data.registry';
 import type { StorageService } from '../storage/storage.service';
-import { SupportCipher, fileContext } from './support-cipher';
+import type { SupportCipher } from './support-cipher';
 import { anonymiseTickets } from './support-retention';
 import { ATTACHMENT_COLUMNS, AttachmentRecord, MESSAGE_COLUMNS, MessageRecord, TICKET_COLUMNS, TicketRecord, isVisibleToUser } from './ticket-view';
 
@@ -14,7 +14,7 @@ export const SUPPORT_PERSONAL_DATA_CATEGORY = 'support.tickets';
 /**
  * Staff replies may name third parties (other users, staff): emails, IP addresses and secrets in
  * them are masked before they go in someone's package; the user's own words are exported as written.
- * Text and files are opened with the ticket's data key (sealed attachments are opened as the package reads them).
+ * Text is opened with the ticket's data key; sealed attachment files are opened by storage as the package reads them.
  */
 export function supportPersonalDataSource(dataSource: DataSource, storage: StorageService, cipher: SupportCipher): PersonalDataSource {
   return {
@@ -63,12 +63,7 @@ export function supportPersonalDataSource(dataSource: DataSource, storage: Stora
             attachments: attachments.map((a) => `${a.id}: ${a.fileName} (${a.contentType}, ${a.sizeBytes} bytes, sha256 ${a.sha256})`),
           },
           media: t.contentState === 'readable'
-            ? attachments.map((a) => ({
-                path: `support/${t.id}/${a.id}-${a.fileName}`,
-                storageKey: a.storageKey,
-                contentType: a.contentType,
-                ...(a.sealed ? { open: (stored: Buffer) => cipher.keys.open(t.dataKeyOwner, stored, fileContext(a.id)) } : {}),
-              }))
+            ? attachments.map((a) => ({ path: `support/${t.id}/${a.id}-${a.fileName}`, storageKey: a.storageKey, contentType: a.contentType }))
             : [],
         };
       }

@@ -1,4 +1,5 @@
-// Seals the support text and files written before migration 1795806681791 (decision 019): ticket
+// Seals the support text and files written before migration 1795806681791 (decision 019; files in
+// storage's sealed-stream format of decision 018, under a new object key): ticket
 // by ticket, in bounded batches, every 10 minutes on the scheduler until none is left (each run
 // stops after MAX_BATCHES_PER_RUN batches; the next run resumes, selection is by predicate).
 import { randomUUID } from 'node:crypto';
@@ -7,8 +8,7 @@ import { CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { ScheduledTaskRunner } from '../jobs/scheduled-task-runner.service';
 import { StorageService } from '../storage/storage.service';
-import { SupportCipher, bodyContext, fileContext, fileNameContext, subjectContext } from './support-cipher';
-import { TicketsService } from './tickets.service';
+import { SupportCipher, bodyContext, fileNameContext, subjectContext } from './support-cipher';
 
 export const SUPPORT_SEAL_BACKFILL_TASK = 'support.seal-backfill';
 const BATCH = 50;
@@ -22,7 +22,6 @@ export class SupportSealBackfill implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly runner: ScheduledTaskRunner,
     private readonly cipher: SupportCipher,
-    private readonly tickets: TicketsService,
     private readonly storage: StorageService,
   ) {}
 
@@ -62,10 +61,11 @@ export class SupportSealBackfill implements OnModuleInit {
           );
           for (const f of files) {
             // A new object, so that the row and the object it names always agree (the clear one goes after commit).
+            // Streamed through storage's sealing (decision 018): the file is never held whole in memory.
             const key = `support/attachments/${f.id}.${randomUUID().slice(0, 8)}`;
-            const sealed = await this.cipher.seal(t.owner, await this.tickets.readObject(f.storageKey), fileContext(f.id), m);
-            await this.storage.put(key, sealed, { contentType: 'application/octet-stream' });
+            const clear = await this.storage.get(f.storageKey);
             written.push(key);
+            await this.storage.put(key, clear.stream, { contentType: clear.contentType, metadata: clear.metadata, sealFor: t.owner });
             const name = f.fileName === null ? null : await this.cipher.seal(t.owner, f.fileName, fileNameContext(f.id), m);
             await m.query(`UPDATE support_ticket_attachments SET sealed = true, storage_key = $2, file_name_sealed = COALESCE($3, file_name_sealed), file_name = NULL WHERE id = $1`, [f.id, key, name]);
             replaced.push(f.storageKey);

@@ -414,13 +414,13 @@ export class TicketsAdminService {
 
   /** Staff download of an attachment (as a download, never inline): checks the ticket is visible; recorded as ticket.attachment_read. */
   async sendAttachment(id: string, attachmentId: string, ability: AppAbility, staff: StaffPrincipal, req: Request, res: Response): Promise<void> {
-    const { t, a } = await this.dataSource.transaction(async (manager) => {
+    const a = await this.dataSource.transaction(async (manager) => {
       const t = await this.visible(id, ability, manager);
       const row = await this.tickets.attachmentOf(t, attachmentId, manager);
       await this.audit.record({ action: 'ticket.attachment_read', actor: actorOf(staff), subject: { type: 'ticket', id }, details: { attachmentId } }, manager);
-      return { t, a: row };
+      return row;
     });
-    await this.tickets.sendAttachment(t, a, req, res);
+    await this.tickets.sendAttachment(a, req, res);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
@@ -20,9 +20,8 @@ import {
 } from './support-rules';
 import { SupportExtensions } from './support-extensions';
 import type { UploadedAttachment } from './attachment-upload';
-import { ReadMode, SupportCipher, bodyContext, fileContext, fileNameContext, subjectContext } from './support-cipher';
+import { ReadMode, SupportCipher, bodyContext, fileNameContext, subjectContext } from './support-cipher';
 import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
-import { contentDisposition } from '../storage/content-disposition';
 import {
   ATTACHMENT_COLUMNS,
   AttachmentRecord,
@@ -37,9 +36,6 @@ import {
   UserTicketView,
   userTicketView,
 } from './ticket-view';
-
-/** Sealing adds a header and a tag to each file; storage refuses anything larger than this. */
-const SEALED_FILE_OVERHEAD = 1024;
 
 export interface NewTicket {
   userId: string | null;
@@ -265,9 +261,10 @@ export class TicketsService {
   }
 
   /**
-   * Stores judged uploads sealed with `owner`'s data key, then runs `work` and records the
-   * attachments (names sealed) in that same transaction; the objects are removed again when the
-   * transaction fails. Size and SHA-256 are the file's own, not the stored ciphertext's.
+   * Stores judged uploads sealed with `owner`'s data key (storage's sealed stream, decision 018),
+   * then runs `work` and records the attachments (names sealed) in that same transaction; the
+   * objects are removed again when the transaction fails. Size and SHA-256 on the row are the file's
+   * own (plaintext, computed while sealing); storage keeps the sealed bytes' SHA-256 as its ETag.
    */
   private async storeWith<T>(
     judged: Array<{ file: UploadedAttachment; type: AttachmentType }>,
@@ -279,10 +276,9 @@ export class TicketsService {
       for (const { file, type } of judged) {
         const id = randomUUID();
         const key = `support/attachments/${id}`;
-        const sealed = await this.cipher.seal(owner, file.buffer, fileContext(id));
-        await this.storage.put(key, sealed, { contentType: 'application/octet-stream', maxBytes: MAX_ATTACHMENT_BYTES + SEALED_FILE_OVERHEAD });
-        const sha256 = createHash('sha256').update(file.buffer).digest('hex');
-        stored.push({ id, key, size: file.buffer.length, sha256, type, name: safeFileName(file.originalname, type) });
+        const object = await this.storage.put(key, file.buffer, { contentType: type, maxBytes: MAX_ATTACHMENT_BYTES, sealFor: owner });
+        const { size, sha256 } = object.plaintext ?? object;
+        stored.push({ id, key, size, sha256, type, name: safeFileName(file.originalname, type) });
       }
       return await this.dataSource.transaction(async (manager) => {
         const { ticketId, messageId, userId, result } = await work(manager);
@@ -306,7 +302,7 @@ export class TicketsService {
     const t = await this.row(ticketId, this.dataSource.manager);
     if (!t || t.userId !== userId) throw new TicketNotFoundException();
     const a = await this.attachmentOf(t, attachmentId);
-    await this.sendAttachment(t, a, req, res);
+    await this.sendAttachment(a, req, res);
   }
 
   /** One attachment of the ticket, its name opened (410 when the ticket's data key was destroyed). */
@@ -318,30 +314,11 @@ export class TicketsService {
   }
 
   /**
-   * Sends an attachment as a download (never inline). A sealed object is read whole (≤ 10 MB),
-   * opened and sent in one piece (no ranges); objects the backfill has not reached yet are streamed as before.
+   * Sends an attachment as a download (never inline) through storage's object delivery: a sealed
+   * object is opened as it streams, with Range (206), If-None-Match (304) and If-Range as for any
+   * object; the ETag is the stored (sealed) bytes' SHA-256. A destroyed key answers 410 before any byte.
    */
-  async sendAttachment(t: Pick<TicketRow, 'dataKeyOwner'>, a: AttachmentRow, req: Request, res: Response): Promise<void> {
-    if (!a.sealed) {
-      await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
-      return;
-    }
-    const content = await this.cipher.openFile(t.dataKeyOwner, a, await this.readObject(a.storageKey));
-    res.status(200);
-    res.setHeader('ETag', `"${a.sha256}"`);
-    res.setHeader('Content-Type', a.contentType);
-    res.setHeader('Content-Length', String(content.length));
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Disposition', contentDisposition('attachment', a.fileName));
-    res.end(req.method === 'HEAD' ? undefined : content);
-  }
-
-  /** The whole stored object (attachments are at most 10 MB plus the sealing overhead). */
-  async readObject(key: string): Promise<Buffer> {
-    const read = await this.storage.get(key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of read.stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-    return Buffer.concat(chunks);
+  async sendAttachment(a: AttachmentRow, req: Request, res: Response): Promise<void> {
+    await this.storage.sendObject(req, res, a.storageKey, { downloadName: a.fileName });
   }
 }
