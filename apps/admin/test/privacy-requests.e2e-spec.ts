@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { StaffService } from '../../api/src/identity/staff.service';
 import { TestApp, startTestApp } from '../../api/test/support/test-app';
 import { userWithToken } from '../../api/test/support/tokens';
-import { ADMIN_DIR, buildConsole, signIn, useChromium } from './support/browser';
+import { ADMIN_DIR, buildConsole, signIn, signInAndOpen, useChromium } from './support/browser';
 
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(ADMIN_DIR, '../../docs/screenshots/privacy-request-completed.png') : path.join(tmpdir(), `soar2-privacy-request-${process.pid}.png`);
@@ -73,6 +73,35 @@ describe('console: privacy requests', () => {
       expect(row2).toMatchObject({ status: 'completed', fulfilment: { packageId: expect.any(String) } });
       const [mail] = (await t.app.get(DataSource).query(`SELECT kind FROM notifications WHERE kind = 'privacy.request_completed' AND user_id IS NOT NULL`)) as Array<{ kind: string }>;
       expect(mail?.kind).toBe('privacy.request_completed');
+    });
+
+    it('flags a request whose requester wrote as awaiting an officer, and the flag clears when the officer answers', async () => {
+      const omar = await userWithToken(t.app, 'omar.waiting@example.test');
+      const made = await request(t.server).post('/v1/privacy-requests').set('Authorization', `Bearer ${omar.token}`).send({ type: 'objection' }).expect(202);
+      const quiet = await userWithToken(t.app, 'pia.quiet@example.test');
+      await request(t.server).post('/v1/privacy-requests').set('Authorization', `Bearer ${quiet.token}`).send({ type: 'objection' }).expect(202);
+      await request(t.server).post(`/v1/privacy-requests/${made.body.id as string}/messages`).set('Authorization', `Bearer ${omar.token}`).send({ body: 'Any news?' }).expect(201);
+
+      await signInAndOpen(page, t.url, OFFICER.email, PASSWORD, '#/privacy-requests');
+      const row = page.locator('table tbody tr').filter({ hasText: 'omar.waiting@example.test' });
+      await row.getByText('Awaiting officer').waitFor();
+      await page.locator('table tbody tr').filter({ hasText: 'pia.quiet@example.test' }).waitFor();
+      // The filter keeps only the requests whose requester waits.
+      await page.goto(`${t.url}/#/privacy-requests?filter=${encodeURIComponent(JSON.stringify({ awaitingOfficer: true }))}`);
+      const rows = page.locator('table tbody tr');
+      await rows.filter({ hasText: 'pia.quiet@example.test' }).waitFor({ state: 'detached' });
+      await rows.filter({ hasText: 'omar.waiting@example.test' }).waitFor();
+      await rows.filter({ hasText: 'omar.waiting@example.test' }).click();
+
+      await page.getByRole('heading', { name: 'objection request' }).waitFor();
+      await page.getByRole('list', { name: 'Timeline' }).getByText('officer alerted').waitFor();
+      await page.getByRole('button', { name: 'Message requester' }).click();
+      await page.getByRole('dialog').getByLabel('Message').fill('We are looking into it.');
+      await page.getByRole('dialog').getByRole('button', { name: 'Message requester' }).click();
+      await page.getByRole('list', { name: 'Timeline' }).getByText('We are looking into it.').waitFor();
+      await page.getByText('Awaiting officer').waitFor({ state: 'detached' });
+      const [flag] = (await t.app.get(DataSource).query('SELECT awaiting_officer_since FROM privacy_requests WHERE id = $1', [made.body.id])) as Array<{ awaiting_officer_since: Date | null }>;
+      expect(flag?.awaiting_officer_since).toBeNull();
     });
   });
 });

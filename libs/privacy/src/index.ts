@@ -17,3 +17,4 @@ export * from './third-party-redaction';
 export * from './access-report';
 export * from './email-lookup';
 export * from './sealed-stream';
+export * from './recipient-notice';

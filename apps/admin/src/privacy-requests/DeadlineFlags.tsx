@@ -1,7 +1,7 @@
 import { Chip, Stack } from '@mui/material';
 import { useRecordContext } from 'react-admin';
 
-/** Days left, with the overdue and "extension deadline approaching" flags of the queue. */
+/** Days left, with the overdue, "extension deadline approaching" and "requester waiting" flags of the queue. */
 export const DeadlineFlags = () => {
   const record = useRecordContext();
   if (!record) return null;
@@ -12,6 +12,7 @@ export const DeadlineFlags = () => {
       {record.overdue === true && <Chip size="small" color="error" label="Overdue" />}
       {record.extensionApproaching === true && <Chip size="small" color="warning" label="Extension deadline soon" />}
       {record.extended === true && <Chip size="small" variant="outlined" label="Extended" />}
+      {record.awaitingOfficer === true && <Chip size="small" color="info" label="Awaiting officer" />}
     </Stack>
   );
 };

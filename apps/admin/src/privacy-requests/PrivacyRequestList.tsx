@@ -10,6 +10,7 @@ const filters = [
   <TextInput key="assigneeId" source="assigneeId" label="Assignee id (or none)" />,
   <BooleanInput key="overdue" source="overdue" label="Overdue only" />,
   <BooleanInput key="open" source="open" label="Open only" />,
+  <BooleanInput key="awaitingOfficer" source="awaitingOfficer" label="Awaiting officer only" />,
 ];
 
 /** The privacy officer's queue: earliest deadline first. */
@@ -25,6 +26,7 @@ export const PrivacyRequestList = () => (
       <DataTable.Col source="daysLeft" label="Days left" disableSort>
         <DeadlineFlags />
       </DataTable.Col>
+      <DataTable.Col source="awaitingOfficerSince" label="Requester waiting since" field={DateField} />
       <DataTable.Col source="assigneeId" label="Assigned" disableSort render={(r: { assigneeId?: string | null }) => (r.assigneeId ? 'yes' : '—')} />
     </DataTable>
   </List>

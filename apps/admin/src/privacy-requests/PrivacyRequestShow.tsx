@@ -64,6 +64,34 @@ const Timeline = () => {
   );
 };
 
+interface RecipientNotice {
+  subprocessorId: string;
+  name: string;
+  categories: string[];
+  method: 'email' | 'manual';
+}
+
+/** GDPR Art. 19: the recipients told of a rectification, erasure or restriction, and how (a manual one is the officer's task). */
+const Recipients = () => {
+  const record = useRecordContext();
+  const recipients = ((record?.fulfilment as { recipients?: RecipientNotice[] } | undefined)?.recipients ?? []) as RecipientNotice[];
+  if (recipients.length === 0) return null;
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Typography variant="h6" component="h3">
+        Recipients told (Art. 19)
+      </Typography>
+      <MuiList dense aria-label="Recipients told">
+        {recipients.map((r) => (
+          <ListItem key={r.subprocessorId} divider>
+            <ListItemText primary={r.name} secondary={`${r.categories.join(', ')} · ${r.method === 'email' ? 'by email to its privacy contact' : 'via DPA channel: manual (to do by an officer)'}`} />
+          </ListItem>
+        ))}
+      </MuiList>
+    </Box>
+  );
+};
+
 const Detail = () => {
   const record = useRecordContext();
   if (!record) return null;
@@ -94,6 +122,7 @@ const Detail = () => {
         <TextField source="extensionReason" emptyText="—" />
         <TextField source="id" label="Reference" />
       </SimpleShowLayout>
+      <Recipients />
       <Timeline />
     </Box>
   );

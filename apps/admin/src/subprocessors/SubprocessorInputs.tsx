@@ -15,6 +15,7 @@ export const SubprocessorInputs = () => (
     <TextInput source="purpose" validate={required()} fullWidth />
     <TextInput source="location" validate={required()} />
     <DateInput source="agreementDate" />
+    <TextInput source="privacyContactEmail" type="email" label="Privacy contact email" helperText="Where corrections, erasures and restrictions are notified (GDPR Art. 19); empty: an officer notifies through the DPA channel." fullWidth />
     <TextInput source="dataCategories" multiline minRows={3} format={toLines} parse={fromLines} fullWidth />
   </>
 );

@@ -14,6 +14,7 @@ export const SubprocessorShow = () => (
       <TextField source="purpose" />
       <TextField source="location" />
       <TextField source="agreementDate" emptyText="—" />
+      <TextField source="privacyContactEmail" label="Privacy contact email" emptyText="— (DPA channel, manual)" />
       <ArrayField source="dataCategories">
         <SingleFieldList linkType={false}>
           <ChipField source="" />

@@ -1,5 +1,6 @@
 // Validation of console input for policy versions and sub-processors (422 with a message per field).
 import { ValidationFailedException } from '../errors/domain.exception';
+import { normalizeRecipient } from '../notifications/outgoing-message';
 
 export interface PolicyVersionDraft {
   version: string;
@@ -16,6 +17,8 @@ export interface SubprocessorInput {
   dataCategories: string[];
   location: string;
   agreementDate: string | null;
+  /** Where a rectification, erasure or restriction is notified (GDPR Art. 19); none: the officer notifies through the DPA channel. */
+  privacyContactEmail: string | null;
   /** Create a notice (and an email campaign) announcing the addition. */
   notify: boolean;
 }
@@ -95,7 +98,7 @@ export function parsePublishInput(body: unknown): { effectiveAt?: Date | null } 
   return effectiveAt === undefined ? {} : { effectiveAt };
 }
 
-const SUB_FIELDS = ['name', 'purpose', 'dataCategories', 'location', 'agreementDate', 'notify'];
+const SUB_FIELDS = ['name', 'purpose', 'dataCategories', 'location', 'agreementDate', 'privacyContactEmail', 'notify'];
 
 export function parseSubprocessorInput(body: unknown, partial: boolean): Partial<SubprocessorInput> {
   const v = obj(body);
@@ -118,6 +121,15 @@ export function parseSubprocessorInput(body: unknown, partial: boolean): Partial
     else if (typeof a !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(a) || Number.isNaN(Date.parse(a))) errors.agreementDate = 'agreementDate must be a date written YYYY-MM-DD.';
     else out.agreementDate = a.slice(0, 10);
   }
+  if (v.privacyContactEmail !== undefined) {
+    const e = v.privacyContactEmail;
+    if (e === null || e === '') out.privacyContactEmail = null;
+    else {
+      const address = typeof e === 'string' && e.length <= 254 ? normalizeRecipient(e.trim()) : undefined;
+      if (address === undefined) errors.privacyContactEmail = 'privacyContactEmail must be one email address, or empty.';
+      else out.privacyContactEmail = address;
+    }
+  } else if (!partial) out.privacyContactEmail = null;
   if (v.notify !== undefined) {
     if (typeof v.notify !== 'boolean') errors.notify = 'notify must be true or false.';
     else out.notify = v.notify;

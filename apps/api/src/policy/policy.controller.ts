@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTag
 import { Authorize } from '../authz/authorize.decorator';
 import { CurrentUser, Public, UserPrincipal } from '../identity/auth.decorators';
 import { NoticeView, PolicyService, PolicyVersionView } from './policy.service';
-import { SubprocessorView, SubprocessorsService } from './subprocessors.service';
+import { PublicSubprocessorView, SubprocessorsService } from './subprocessors.service';
 
 @ApiTags('public: policy')
 @Controller('v1')
@@ -31,8 +31,8 @@ export class PolicyController {
   @Get('policy/subprocessors')
   @Public()
   @ApiOkResponse({ description: 'The sub-processor register: name, purpose, data categories, location, agreement date.' })
-  subprocessorList(): Promise<SubprocessorView[]> {
-    return this.subprocessors.all();
+  subprocessorList(): Promise<PublicSubprocessorView[]> {
+    return this.subprocessors.publicRegister();
   }
 
   @Get('notices')

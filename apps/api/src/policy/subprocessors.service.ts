@@ -17,9 +17,13 @@ export interface SubprocessorView {
   location: string;
   /** YYYY-MM-DD of the data processing agreement. */
   agreementDate: string | null;
+  /** Where a rectification, erasure or restriction is notified (GDPR Art. 19); null: through the DPA channel, by an officer. */
+  privacyContactEmail: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type PublicSubprocessorView = Omit<SubprocessorView, 'privacyContactEmail'>;
 
 export interface SubprocessorCreated extends SubprocessorView {
   noticeId: string | null;
@@ -33,17 +37,18 @@ interface Row {
   data_categories: string[];
   location: string;
   agreement_date: string | null;
+  privacy_contact_email: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = `id, name, purpose, data_categories, location, to_char(agreement_date, 'YYYY-MM-DD') AS agreement_date, created_at, updated_at`;
+const COLUMNS = `id, name, purpose, data_categories, location, to_char(agreement_date, 'YYYY-MM-DD') AS agreement_date, privacy_contact_email, created_at, updated_at`;
 const SORT: Record<string, string> = { name: 'lower(name)', location: 'location', agreementDate: 'agreement_date', createdAt: 'created_at' };
 
 export const SUBPROCESSOR_LIST_RULES: ListQueryRules = { sortable: Object.keys(SORT), defaultSort: ['name', 'ASC'], filterable: ['id', 'q'] };
 
 function toView(r: Row): SubprocessorView {
-  return { id: r.id, name: r.name, purpose: r.purpose, dataCategories: r.data_categories, location: r.location, agreementDate: r.agreement_date, createdAt: r.created_at, updatedAt: r.updated_at };
+  return { id: r.id, name: r.name, purpose: r.purpose, dataCategories: r.data_categories, location: r.location, agreementDate: r.agreement_date, privacyContactEmail: r.privacy_contact_email, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -60,10 +65,15 @@ export class SubprocessorsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every sub-processor by name (`GET /v1/policy/subprocessors`, access-package reports). */
+  /** Every sub-processor by name (access-package reports, Art. 19 recipient notices). */
   async all(manager?: EntityManager): Promise<SubprocessorView[]> {
     const rows = (await (manager ?? this.dataSource.manager).query(`SELECT ${COLUMNS} FROM subprocessors ORDER BY lower(name)`)) as Row[];
     return rows.map(toView);
+  }
+
+  /** The public register (`GET /v1/policy/subprocessors`): the contact address for Art. 19 notices stays internal. */
+  async publicRegister(): Promise<PublicSubprocessorView[]> {
+    return (await this.all()).map(({ privacyContactEmail: _internal, ...view }) => view);
   }
 
   async list(q: ListQuery): Promise<ListPage<SubprocessorView>> {
@@ -91,12 +101,13 @@ export class SubprocessorsService {
     const input = parseSubprocessorInput(body, false) as SubprocessorInput;
     try {
       const result = await this.dataSource.transaction(async (m) => {
-        const [row] = (await m.query(`INSERT INTO subprocessors (name, purpose, data_categories, location, agreement_date) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+        const [row] = (await m.query(`INSERT INTO subprocessors (name, purpose, data_categories, location, agreement_date, privacy_contact_email) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, [
           input.name,
           input.purpose,
           input.dataCategories,
           input.location,
           input.agreementDate ?? null,
+          input.privacyContactEmail ?? null,
         ])) as Array<{ id: string }>;
         if (!row) throw new Error('sub-processor insert returned nothing');
         let noticeId: string | null = null;
@@ -128,13 +139,14 @@ export class SubprocessorsService {
     try {
       return await this.dataSource.transaction(async (m) => {
         const current = await this.get(id, m);
-        await m.query(`UPDATE subprocessors SET name = $2, purpose = $3, data_categories = $4, location = $5, agreement_date = $6, updated_at = now() WHERE id = $1`, [
+        await m.query(`UPDATE subprocessors SET name = $2, purpose = $3, data_categories = $4, location = $5, agreement_date = $6, privacy_contact_email = $7, updated_at = now() WHERE id = $1`, [
           id,
           input.name ?? current.name,
           input.purpose ?? current.purpose,
           input.dataCategories ?? current.dataCategories,
           input.location ?? current.location,
           input.agreementDate !== undefined ? input.agreementDate : current.agreementDate,
+          input.privacyContactEmail !== undefined ? input.privacyContactEmail : current.privacyContactEmail,
         ]);
         await this.audit.record({ action: 'subprocessor.update', actor, subject: { type: 'subprocessor', id }, details: { fields: Object.keys(input).sort() } }, m);
         return this.get(id, m);

@@ -12,9 +12,10 @@ import { UsersService } from '../identity/users.service';
 import { Job, JobsService } from '../jobs/jobs.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { AccessPackageEvent, AccessPackageService } from '../privacy-packages/access-package.service';
-import { statusMail, typeName } from './privacy-mail';
+import { recipientLines, statusMail, typeName } from './privacy-mail';
 import { DELETION_GRACE_DAYS, ERASURE_HANDOFF, ErasureHandoff, PRIVACY_CONSENT_PORT, PrivacyConsentPort } from './privacy-ports';
 import { PrivacyRequestEntity } from './privacy-request.entity';
+import { PrivacyNoticesService } from './privacy-notices.service';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 
 export const FULFIL_QUEUE = 'privacy-requests.fulfil';
@@ -48,6 +49,7 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     @Inject(PRIVACY_CONSENT_PORT) private readonly consent: PrivacyConsentPort,
     private readonly packages: AccessPackageService,
     @Inject(ERASURE_HANDOFF) private readonly erasure: ErasureHandoff,
+    private readonly notices: PrivacyNoticesService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -230,6 +232,9 @@ export class PrivacyFulfilmentService implements OnModuleInit {
   }
 
   private async complete(manager: EntityManager, r: PrivacyRequestEntity, fulfilment: PrivacyRequestEntity['fulfilment'], lines: string[], sensitive = false): Promise<void> {
+    // GDPR Art. 19 (correction, restriction): the recipients are told first, and the final message names them.
+    const recipients = await this.notices.notifyRecipients(manager, r);
+    if (recipients) lines = [...lines, '', ...recipientLines(r.type, recipients.map((n) => n.name))];
     r.fulfilment = { ...r.fulfilment, ...fulfilment, error: undefined };
     r.completedAt = new Date();
     await this.workflow.transition(manager, r, 'complete', { actor: SYSTEM, reason: 'Your request is complete.' });
@@ -244,6 +249,8 @@ export class PrivacyFulfilmentService implements OnModuleInit {
     await this.dataSource.transaction(async (manager) => {
       const r = await this.workflow.lock(requestId, manager);
       if (r.status === 'completed') return;
+      // GDPR Art. 19: the recipients of the erased data are told; the requester's timeline names them.
+      await this.notices.notifyRecipients(manager, r);
       r.fulfilment = { ...r.fulfilment, step: 'erased' };
       r.completedAt = new Date();
       await this.workflow.transition(manager, r, 'complete', { actor: { type: 'system', id: 'erasure-engine' }, reason: 'Your data has been erased.', details: { certificateId } });

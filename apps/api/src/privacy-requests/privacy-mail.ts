@@ -118,3 +118,67 @@ export function extensionMail(r: RequestFacts, reason: string, newDueAt: Date): 
 export function typeName(type: RequestType): string {
   return TYPE_NAMES[type];
 }
+
+/** What Art. 19 notices call each fulfilled type. */
+const CHANGE_NAMES: Readonly<Partial<Record<RequestType, string>>> = {
+  correction: 'rectification',
+  restriction: 'restriction of processing',
+  deletion: 'erasure',
+};
+
+export function changeName(type: RequestType): string {
+  return CHANGE_NAMES[type] ?? 'change';
+}
+
+/**
+ * To the officer (the assignee, or every privacy officer): the requester wrote. Only the reference
+ * and the console link: no address, no name, no message text, so the mail carries no personal data.
+ */
+export function officerReplyAlertMail(to: string, requestId: string, consoleUrl: string): OutgoingMessage {
+  return {
+    kind: 'privacy.requester_replied',
+    class: 'service_critical',
+    to,
+    userId: null,
+    subject: `Privacy request ${requestId}: the requester wrote`,
+    text: ['Hello,', '', `The requester added a message to privacy request ${requestId}. It is waiting for a privacy officer.`, '', `Open it in the console: ${consoleUrl}`, '', 'Soar2 Back-Office'].join('\n'),
+  };
+}
+
+/**
+ * GDPR Art. 19 notice to a sub-processor's privacy contact: which request, what kind of change, the
+ * register categories concerned and our account id (the identifier the recipient holds). No values.
+ */
+export function recipientNoticeMail(to: string, n: { requestId: string; type: RequestType; userId: string; recipientName: string; categories: string[] }): OutgoingMessage {
+  return {
+    kind: 'privacy.recipient_notice',
+    class: 'service_critical',
+    to,
+    userId: n.userId,
+    subject: `Soar2 data protection notice: ${changeName(n.type)} (reference ${n.requestId})`,
+    text: [
+      `To the privacy contact of ${n.recipientName},`,
+      '',
+      `Under GDPR Art. 19 and our data processing agreement, we notify you of the ${changeName(n.type)} of personal data we disclosed to you.`,
+      '',
+      `Reference: ${n.requestId}`,
+      `Soar2 account id: ${n.userId}`,
+      `Data categories concerned: ${n.categories.join(', ')}`,
+      '',
+      n.type === 'correction'
+        ? 'Please update the data you hold for this account; the current values reach you through our integration with you.'
+        : n.type === 'restriction'
+          ? 'Please restrict processing of the data you hold for this account (store it, do not otherwise use it) until we tell you the restriction is lifted.'
+          : 'Please erase the data you hold for this account, unless you must keep it by law.',
+      'Answer with the reference above to confirm.',
+      '',
+      'Soar2 privacy team',
+    ].join('\n'),
+  };
+}
+
+/** The requester's final message names the recipients told (Art. 19, second sentence). */
+export function recipientLines(type: RequestType, names: readonly string[]): string[] {
+  if (names.length === 0) return [`None of the service providers we share data with holds the data concerned, so no one else had to be told of the ${changeName(type)}.`];
+  return [`We have told these recipients of your data about the ${changeName(type)} (GDPR Art. 19):`, ...names.map((n) => `- ${n}`), 'Ask us if you want to know more about them.'];
+}

@@ -14,6 +14,19 @@ export interface FulfilmentState {
   erasureHandle?: string;
   error?: string;
   attempts?: number;
+  /** GDPR Art. 19: the recipients told of the rectification, erasure or restriction, and how. */
+  recipients?: RecipientNotice[];
+}
+
+/** One recipient (a sub-processor of the register) told of a rectification, erasure or restriction. */
+export interface RecipientNotice {
+  subprocessorId: string;
+  name: string;
+  /** The register categories that hold the changed data. */
+  categories: string[];
+  /** `email`: an outbox message to the register's privacy contact; `manual`: an officer notifies through the DPA channel. */
+  method: 'email' | 'manual';
+  notificationId?: string;
 }
 
 /** Parent (COPPA) verification evidence: how the parent was verified, recorded for the file. */
@@ -148,6 +161,10 @@ export class PrivacyRequestEntity {
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
 
+  /** The requester wrote and no officer has answered or acted since (the earliest unanswered message). */
+  @Column({ name: 'awaiting_officer_since', type: 'timestamptz', nullable: true })
+  awaitingOfficerSince!: Date | null;
+
   @Column({ name: 'personal_data_stripped_at', type: 'timestamptz', nullable: true })
   personalDataStrippedAt!: Date | null;
 
@@ -158,7 +175,7 @@ export class PrivacyRequestEntity {
   updatedAt!: Date;
 }
 
-export const EVENT_KINDS = ['transition', 'message_to_requester', 'message_from_requester', 'assignment', 'extension', 'note', 'duplicate_linked', 'fulfilment'] as const;
+export const EVENT_KINDS = ['transition', 'message_to_requester', 'message_from_requester', 'assignment', 'extension', 'note', 'duplicate_linked', 'fulfilment', 'officer_alerted', 'recipient_notified'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 @Entity({ name: 'privacy_request_events' })
@@ -231,6 +248,7 @@ export function receivedRequest(id: string, fields: NewRequestFields, now: Date)
     reminderSentAt: null,
     fulfilment: {},
     completedAt: null,
+    awaitingOfficerSince: null,
     personalDataStrippedAt: null,
   };
 }

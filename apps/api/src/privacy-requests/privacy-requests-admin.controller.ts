@@ -20,7 +20,7 @@ export class PrivacyRequestsAdminController {
 
   @Get()
   @Authorize('read', 'PrivacyRequest')
-  @ApiOperation({ summary: 'The queue (ra-data-simple-rest): filter by type, regime, status (one or a list), assigneeId ("none" = unassigned), open, overdue, q; sort by dueAt (default), receivedAt, status, type.' })
+  @ApiOperation({ summary: 'The queue (ra-data-simple-rest): filter by type, regime, status (one or a list), assigneeId ("none" = unassigned), open, overdue, awaitingOfficer, q; sort by dueAt (default), receivedAt, status, type, statusChangedAt, awaitingOfficerSince.' })
   list(@Query() query: Record<string, unknown>): Promise<ListPage<PrivacyRequestSummary>> {
     return this.requests.list(parseListQuery(query, PRIVACY_REQUEST_LIST_RULES));
   }

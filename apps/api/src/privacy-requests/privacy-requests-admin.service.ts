@@ -17,14 +17,15 @@ import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
 import { denialMail, extensionMail, statusMail } from './privacy-mail';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
 import { AccountNotFoundForRequestException, IllegalTransitionException, PrivacyRequestNotFoundException } from './privacy-requests.exception';
+import { PrivacyNoticesService } from './privacy-notices.service';
 import { PrivacyWorkflow } from './privacy-workflow.service';
 
-const SORTABLE: Record<string, string> = { dueAt: 'r.due_at', receivedAt: 'r.received_at', status: 'r.status', type: 'r.type', statusChangedAt: 'r.status_changed_at' };
+const SORTABLE: Record<string, string> = { dueAt: 'r.due_at', receivedAt: 'r.received_at', status: 'r.status', type: 'r.type', statusChangedAt: 'r.status_changed_at', awaitingOfficerSince: 'r.awaiting_officer_since' };
 
 export const PRIVACY_REQUEST_LIST_RULES: ListQueryRules = {
   sortable: Object.keys(SORTABLE),
   defaultSort: ['dueAt', 'ASC'],
-  filterable: ['id', 'type', 'regime', 'status', 'assigneeId', 'open', 'overdue', 'q', 'userId'],
+  filterable: ['id', 'type', 'regime', 'status', 'assigneeId', 'open', 'overdue', 'awaitingOfficer', 'q', 'userId'],
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,6 +48,9 @@ export interface PrivacyRequestSummary {
   assigneeId: string | null;
   userId: string | null;
   duplicateOf: string | null;
+  /** The requester wrote and no officer has answered or acted since. */
+  awaitingOfficer: boolean;
+  awaitingOfficerSince: Date | null;
 }
 
 export interface PrivacyRequestDetail extends PrivacyRequestSummary {
@@ -102,6 +106,7 @@ export class PrivacyRequestsAdminService {
     private readonly fulfilment: PrivacyFulfilmentService,
     private readonly usersAdmin: UsersAdminService,
     private readonly storage: StorageService,
+    private readonly notices: PrivacyNoticesService,
   ) {}
 
   async list(q: ListQuery, now = new Date()): Promise<ListPage<PrivacyRequestSummary>> {
@@ -125,8 +130,10 @@ export class PrivacyRequestsAdminService {
     if (typeof f.userId === 'string' && UUID.test(f.userId)) qb.andWhere('r.user_id = :userId', { userId: f.userId });
     if (f.open === true || f.open === 'true') qb.andWhere('r.status NOT IN (:...final)', { final: FINAL_STATUSES });
     if (f.overdue === true || f.overdue === 'true') qb.andWhere('r.status NOT IN (:...final) AND r.due_at < :now', { final: FINAL_STATUSES, now });
+    if (f.awaitingOfficer === true || f.awaitingOfficer === 'true') qb.andWhere('r.awaiting_officer_since IS NOT NULL');
+    else if (f.awaitingOfficer === false || f.awaitingOfficer === 'false') qb.andWhere('r.awaiting_officer_since IS NULL');
     if (typeof f.q === 'string' && f.q.trim()) qb.andWhere('(r.email ILIKE :q OR r.subject_email ILIKE :q OR r.id::text ILIKE :q)', { q: `%${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    qb.orderBy(SORTABLE[q.sortField] ?? 'r.due_at', q.sortOrder).addOrderBy('r.id', q.sortOrder);
+    qb.orderBy(SORTABLE[q.sortField] ?? 'r.due_at', q.sortOrder, q.sortField === 'awaitingOfficerSince' ? 'NULLS LAST' : undefined).addOrderBy('r.id', q.sortOrder);
     const [rows, total] = await qb.offset(q.skip).limit(q.take).getManyAndCount();
     return new ListPage('privacy-requests', rows.map((r) => this.summary(r, now)), q.skip, total);
   }
@@ -152,6 +159,8 @@ export class PrivacyRequestsAdminService {
       assigneeId: r.assigneeId,
       userId: r.userId,
       duplicateOf: r.duplicateOf,
+      awaitingOfficer: r.awaitingOfficerSince !== null,
+      awaitingOfficerSince: r.awaitingOfficerSince,
     };
   }
 
@@ -307,6 +316,7 @@ export class PrivacyRequestsAdminService {
     return this.act(id, staff, async (manager, r, actor) => {
       if (!r.email) throw new IllegalTransitionException(new IllegalTransitionError(r.status, 'hold', 'The requester’s address was erased; no message can reach them.'));
       await this.workflow.addEvent(manager, r.id, 'message_to_requester', actor, { body, visible: true });
+      await this.notices.officerActed(manager, r);
       await this.notifications.enqueue(statusMail(this.facts(r), 'request_message', 'A message about your privacy request', [`About your request (reference ${r.id}):`, '', body]), manager);
       await this.workflow.record(manager, 'privacy_request.message_sent', r, actor, { length: body.length });
     });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AuditService } from '../audit/audit.service';
 import { ConsentModule } from '../consent/consent.module';
+import { PolicyModule } from '../policy/policy.module';
 import { PrivacyPackagesModule } from '../privacy-packages/privacy-packages.module';
 import { RetentionModule } from '../retention/retention.module';
 import { RetentionSweeperRegistry } from '../retention/retention-sweepers.registry';
@@ -16,6 +17,7 @@ import { SupportExtensions } from '../support/support-extensions';
 import { SupportModule } from '../support/support.module';
 import { ConsentLedgerAdapter } from './consent-ledger.adapter';
 import { PrivacyFulfilmentService } from './privacy-fulfilment.service';
+import { PrivacyNoticesService } from './privacy-notices.service';
 import { identityAccessLogSource, identityProfileSource, identitySessionsSource, notificationEmailsSource, privacyRequestsSource } from './privacy-personal-data';
 import { ERASURE_HANDOFF, PRIVACY_CONSENT_PORT } from './privacy-ports';
 import { PrivacyRequestEntity, PrivacyRequestEventEntity } from './privacy-request.entity';
@@ -37,13 +39,14 @@ import { DataKeysService } from '../data-keys/data-keys.service';
  * engine are reached through AccessPackageService, ConsentService and the ports bound here (docs/privacy-requests.md).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule, RetentionModule, SupportModule],
+  imports: [TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestEventEntity]), IdentityModule, NotificationsModule, AuditModule, StorageModule, ConsentModule, PrivacyPackagesModule, RetentionModule, SupportModule, PolicyModule],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
   providers: [
     PrivacyWorkflow,
     PrivacyRequestsService,
     PrivacyRequestsAdminService,
     PrivacyFulfilmentService,
+    PrivacyNoticesService,
     PrivacySweepService,
     OptionalUserGuard,
     PrivacyTicketConverterService,

@@ -34,6 +34,7 @@ import {
   ProofTypeNotAcceptedException,
 } from './privacy-requests.exception';
 import { PRIVACY_CODE_MAX_ATTEMPTS, PrivacyWorkflow, hashAccessToken } from './privacy-workflow.service';
+import { PrivacyNoticesService } from './privacy-notices.service';
 
 /** Who is asking about a request: a signed-in user, or the holder of the request's access token. */
 export interface RequesterAccess {
@@ -63,6 +64,7 @@ export class PrivacyRequestsService {
     private readonly notifications: NotificationsService,
     private readonly storage: StorageService,
     @Inject(ERASURE_HANDOFF) private readonly erasure: ErasureHandoff,
+    private readonly notices: PrivacyNoticesService,
   ) {}
 
   async submit(dto: CreatePrivacyRequestDto, principal: UserPrincipal | undefined): Promise<PrivacyRequestCreatedDto> {
@@ -279,8 +281,9 @@ export class PrivacyRequestsService {
     await this.dataSource.transaction(async (manager) => {
       const req = await this.findForRequester(id, access, manager, true);
       const actor = this.actorOf(access);
-      await this.workflow.addEvent(manager, id, 'message_from_requester', actor, { body, visible: true });
+      const eventId = await this.workflow.addEvent(manager, id, 'message_from_requester', actor, { body, visible: true });
       await this.workflow.record(manager, 'privacy_request.message_received', req, actor, { length: body.length });
+      await this.notices.requesterWrote(manager, req, eventId);
     });
     return this.view(id);
   }

@@ -106,6 +106,8 @@ export class PrivacyWorkflow {
       req.status = to;
       req.statusChangedAt = now;
     }
+    // An officer acting on the request answers the requester's last message (the console's "awaiting officer" flag).
+    if (opts.actor.type === 'staff') req.awaitingOfficerSince = null;
     await manager.getRepository(PrivacyRequestEntity).save(req);
     await this.addEvent(manager, req.id, 'transition', opts.actor, {
       from,
@@ -125,12 +127,13 @@ export class PrivacyWorkflow {
     kind: EventKind,
     actor: AuditActor,
     e: { from?: RequestStatus | null; to?: RequestStatus | null; body?: string | null; visible?: boolean; details?: Record<string, unknown>; at?: Date },
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<string> {
+    const rows = (await manager.query(
       `INSERT INTO privacy_request_events (request_id, at, kind, from_status, to_status, actor_type, actor_id, body, visible_to_requester, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
       [requestId, e.at ?? new Date(), kind, e.from ?? null, e.to ?? null, actor.type, actor.id ?? null, e.body ?? null, e.visible ?? false, JSON.stringify(e.details ?? {})],
-    );
+    )) as Array<{ id: string }>;
+    return rows[0]?.id ?? '';
   }
 
   record(manager: EntityManager, action: string, req: PrivacyRequestEntity, actor: AuditActor, details: AuditDetails = {}): Promise<unknown> {
