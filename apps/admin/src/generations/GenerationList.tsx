@@ -1,4 +1,5 @@
 import { DataTable, DateField, DateInput, List, NumberField, SelectInput, TextInput } from 'react-admin';
+import { UnderHoldChip } from '../legal-holds';
 import { GENERATION_ERROR_CLASS_CHOICES, GENERATION_MODEL_CHOICES, GENERATION_STATUS_CHOICES } from './generationChoices';
 import { ProviderBanner } from './ProviderBanner';
 
@@ -24,6 +25,7 @@ export const GenerationList = () => (
       <DataTable.Col source="errorClass" />
       <DataTable.NumberCol source="credits" field={NumberField} />
       <DataTable.Col source="creditsOutcome" />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
     </DataTable>
   </List>
 );

@@ -2,6 +2,7 @@ import InboxIcon from '@mui/icons-material/Inbox';
 import WarningIcon from '@mui/icons-material/Warning';
 import { Card, CardContent, Chip } from '@mui/material';
 import { DataTable, DateField, FilterList, FilterListItem, List, type RaRecord, SearchInput, SelectInput, useGetIdentity, useRecordContext, useTranslate } from 'react-admin';
+import { UnderHoldChip } from '../legal-holds';
 import { TICKET_CATEGORY_CHOICES, TICKET_PRIORITY_CHOICES, TICKET_STATUS_CHOICES, choiceName } from './ticketChoices';
 
 const ticketFilters = [
@@ -55,6 +56,7 @@ export const TicketList = () => (
       <DataTable.Col source="sla.firstResponseDueAt" field={DateField} disableSort />
       <DataTable.Col source="sla.resolutionDueAt" field={DateField} disableSort />
       <DataTable.Col label="SLA" disableSort render={() => <SlaCell />} />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="createdAt" field={DateField} />
     </DataTable>
   </List>
