@@ -129,6 +129,16 @@ describe('legal holds on the records they cover (/admin/tickets, /admin/generati
       }
     });
 
+    it('lets a held user delete their video from their own view, but keeps the provider’s copy while the hold lasts', async () => {
+      await request(t.server).delete(`/v1/videos/${ids.userJob}`).set('Authorization', `Bearer ${heldUser.token}`).expect(204);
+      await request(t.server).delete(`/v1/videos/${ids.freeJob}`).set('Authorization', `Bearer ${plain.token}`).expect(204);
+      const rows: Array<{ id: string; hidden: boolean; provider_deleted: boolean }> = await ds.query(
+        `SELECT id, deleted_at IS NOT NULL AS hidden, provider_deleted_at IS NOT NULL AS provider_deleted FROM generation_jobs WHERE id = ANY($1::uuid[])`,
+        [[ids.userJob, ids.freeJob]],
+      );
+      expect(Object.fromEntries(rows.map((r) => [r.id, [r.hidden, r.provider_deleted]]))).toEqual({ [ids.userJob]: [true, false], [ids.freeJob]: [true, true] });
+    });
+
     it('deletes the job once its hold is released, and no longer shows the hold', async () => {
       await as('privacy_officer').post(`/admin/legal-holds/${holds.job}/release`).send({ reason: 'Dispute settled.' }).expect(200);
       const before = await as('support_agent').get(`/admin/generations/${ids.heldJob}`).expect(200);
