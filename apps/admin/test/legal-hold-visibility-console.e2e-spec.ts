@@ -77,7 +77,11 @@ describe('console: legal holds on tickets and jobs', () => {
 
       await page.getByRole('menuitem', { name: 'Tickets' }).click();
       const heldRow = page.locator('tr', { hasText: 'Keep my records' });
-      await heldRow.getByTestId('under-hold-chip').waitFor({ timeout: UI_WAIT_MS });
+      const chip = heldRow.getByTestId('under-hold-chip');
+      await chip.waitFor({ timeout: UI_WAIT_MS });
+      // Seen without scrolling sideways: the chip sits within the window's width.
+      const box = await chip.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
       const freeRow = page.locator('tr', { hasText: 'Nothing special' });
       await freeRow.waitFor();
       expect(await freeRow.getByTestId('under-hold-chip').count()).toBe(0);

@@ -17,6 +17,7 @@ export const GenerationList = () => (
     <ProviderBanner />
     <DataTable rowClick="show" bulkActionButtons={false}>
       <DataTable.Col source="createdAt" field={DateField} />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="userEmail" />
       <DataTable.Col source="model" />
       <DataTable.NumberCol source="seconds" />
@@ -25,7 +26,6 @@ export const GenerationList = () => (
       <DataTable.Col source="errorClass" />
       <DataTable.NumberCol source="credits" field={NumberField} />
       <DataTable.Col source="creditsOutcome" />
-      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
     </DataTable>
   </List>
 );

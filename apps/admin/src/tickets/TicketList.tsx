@@ -49,6 +49,7 @@ export const TicketList = () => (
   <List filters={ticketFilters} aside={<InboxSidebar />} sort={{ field: 'createdAt', order: 'DESC' }} filterDefaultValues={{}}>
     <DataTable rowClick="show" bulkActionButtons={false} rowSx={rowSx}>
       <DataTable.NumberCol source="number" />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="subject" />
       <DataTable.Col source="category" render={() => <ChoiceCell source="category" choices={TICKET_CATEGORY_CHOICES} />} />
       <DataTable.Col source="status" render={() => <ChoiceCell source="status" choices={TICKET_STATUS_CHOICES} />} />
@@ -56,7 +57,6 @@ export const TicketList = () => (
       <DataTable.Col source="sla.firstResponseDueAt" field={DateField} disableSort />
       <DataTable.Col source="sla.resolutionDueAt" field={DateField} disableSort />
       <DataTable.Col label="SLA" disableSort render={() => <SlaCell />} />
-      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="createdAt" field={DateField} />
     </DataTable>
   </List>
