@@ -5,6 +5,7 @@ export * from './policy-version';
 export * from './envelope';
 export * from './deletion-certificate';
 export * from './retention-schedule';
+export * from './legal-hold-facts';
 export * from './request-types';
 export * from './calendar';
 export * from './deadlines';

@@ -1,4 +1,4 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField, Tooltip } from '@mui/material';
 import { useState } from 'react';
 import { useCanAccess, useNotify, useRecordContext, useRedirect, useRefresh, useTranslate } from 'react-admin';
 import { callApi } from '../providers/consoleApi';
@@ -39,6 +39,19 @@ export const GenerationActionButton = ({ verb }: { verb: GenerationVerb }) => {
 
   if (!record || !canAccess || !applies(verb, record)) return null;
   const label = translate(`resources.generations.actions.${verb}`);
+  // The API refuses to delete a held job (409 LEGAL_HOLD_BLOCKS_DELETION): say so instead of offering it.
+  if (verb === 'delete' && record.underHold) {
+    const why = translate('resources.legal-holds.banner.delete_blocked');
+    return (
+      <Tooltip title={why}>
+        <span>
+          <Button size="small" color="warning" disabled aria-description={why} data-testid="generation-delete-held">
+            {label}
+          </Button>
+        </span>
+      </Tooltip>
+    );
+  }
   const confirm = async () => {
     setPending(true);
     const result = await callApi<{ id: string }>('POST', `/admin/generations/${encodeURIComponent(String(record.id))}/${verb}`, { reason: reason.trim() });

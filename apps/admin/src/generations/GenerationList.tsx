@@ -1,4 +1,5 @@
 import { DataTable, DateField, DateInput, List, NumberField, SelectInput, TextInput } from 'react-admin';
+import { UnderHoldChip } from '../legal-holds';
 import { GENERATION_ERROR_CLASS_CHOICES, GENERATION_MODEL_CHOICES, GENERATION_STATUS_CHOICES } from './generationChoices';
 import { ProviderBanner } from './ProviderBanner';
 
@@ -16,6 +17,7 @@ export const GenerationList = () => (
     <ProviderBanner />
     <DataTable rowClick="show" bulkActionButtons={false}>
       <DataTable.Col source="createdAt" field={DateField} />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="userEmail" />
       <DataTable.Col source="model" />
       <DataTable.NumberCol source="seconds" />

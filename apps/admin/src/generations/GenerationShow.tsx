@@ -14,6 +14,7 @@ import {
   useRecordContext,
   useTranslate,
 } from 'react-admin';
+import { LegalHoldBanner } from '../legal-holds';
 import { GenerationActionButton } from './GenerationActionButton';
 
 const GenerationShowActions = () => (
@@ -44,7 +45,8 @@ const GenerationDetail = () => {
   if (!record) return null;
   return (
     <Box sx={{ p: 2 }}>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+      <LegalHoldBanner />
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mt: 1 }}>
         <Typography variant="h5" component="h2">
           {String(record.model)} · {String(record.seconds)} s · {String(record.size)}
         </Typography>

@@ -178,6 +178,19 @@ export const englishConsoleMessages: TranslationMessages = mergeTranslations(eng
     'legal-holds': {
       name: 'Legal hold |||| Legal holds',
       fields: { scopeType: 'Scope', scopeId: 'Record id', reason: 'Reason', reference: 'Reference', requestedBy: 'Requested by', createdAt: 'Placed', expiresAt: 'Expires', releasedAt: 'Released', releaseReason: 'Release reason', active: 'Active only' },
+      banner: {
+        title: 'Under legal hold',
+        explanation: 'Nothing this hold covers may be deleted until it is released or expires.',
+        scope_user: 'Hold on the user’s account',
+        scope_ticket: 'Hold on this ticket',
+        scope_job: 'Hold on this job',
+        since: 'since %{date}',
+        until: 'until %{date}',
+        open: 'Open the hold',
+        chip: 'Legal hold',
+        column: 'Hold',
+        delete_blocked: 'A legal hold covers this job: it cannot be deleted until the hold is released or expires.',
+      },
     },
     'retention-policies': {
       name: 'Retention policy |||| Retention policies',

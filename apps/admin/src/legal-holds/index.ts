@@ -5,6 +5,7 @@ import { LegalHoldEdit } from './LegalHoldEdit';
 import { LegalHoldList } from './LegalHoldList';
 import { LegalHoldShow } from './LegalHoldShow';
 
+export { LegalHoldBanner, UnderHoldChip, type CoveringHold } from './LegalHoldBanner';
 export { LegalHoldsSection } from './LegalHoldsSection';
 
 /** Legal holds: "unless required by law" — they stop every deletion in their scope. */

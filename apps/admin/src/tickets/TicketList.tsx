@@ -2,6 +2,7 @@ import InboxIcon from '@mui/icons-material/Inbox';
 import WarningIcon from '@mui/icons-material/Warning';
 import { Card, CardContent, Chip } from '@mui/material';
 import { DataTable, DateField, FilterList, FilterListItem, List, type RaRecord, SearchInput, SelectInput, useGetIdentity, useRecordContext, useTranslate } from 'react-admin';
+import { UnderHoldChip } from '../legal-holds';
 import { TICKET_CATEGORY_CHOICES, TICKET_PRIORITY_CHOICES, TICKET_STATUS_CHOICES, choiceName } from './ticketChoices';
 
 const ticketFilters = [
@@ -48,6 +49,7 @@ export const TicketList = () => (
   <List filters={ticketFilters} aside={<InboxSidebar />} sort={{ field: 'createdAt', order: 'DESC' }} filterDefaultValues={{}}>
     <DataTable rowClick="show" bulkActionButtons={false} rowSx={rowSx}>
       <DataTable.NumberCol source="number" />
+      <DataTable.Col source="underHold" label="resources.legal-holds.banner.column" disableSort render={() => <UnderHoldChip />} />
       <DataTable.Col source="subject" />
       <DataTable.Col source="category" render={() => <ChoiceCell source="category" choices={TICKET_CATEGORY_CHOICES} />} />
       <DataTable.Col source="status" render={() => <ChoiceCell source="status" choices={TICKET_STATUS_CHOICES} />} />

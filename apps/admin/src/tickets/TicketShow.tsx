@@ -3,6 +3,7 @@ import { Alert, Box, Button, Card, CardContent, CardHeader, Chip, Dialog, Dialog
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RaLink, Show, useGetIdentity, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { LegalHoldBanner, type CoveringHold } from '../legal-holds';
 import { REQUEST_TYPE_CHOICES } from '../privacy-requests/privacyRequestChoices';
 import { callApi } from '../providers/consoleApi';
 import { TICKET_CATEGORY_CHOICES, TICKET_PRIORITY_CHOICES, TICKET_STATUS_CHOICES, choiceName } from './ticketChoices';
@@ -34,6 +35,7 @@ interface Ticket {
   account: { email: string; displayName: string | null; status: string; restricted: boolean; flags: Array<{ key: string; label: string }> } | null;
   credits?: { balance?: number; held?: number; available?: number; unavailable?: string };
   recentJobs?: Array<{ id: string; status: string; createdAt: string; error: { code: string; message: string } | null }> | { unavailable: string };
+  legalHolds?: CoveringHold[];
 }
 
 interface Macro {
@@ -434,6 +436,7 @@ const TicketDetail = () => {
   return (
     <Box sx={{ p: 2, display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '2fr 1fr' }, alignItems: 'start' }}>
       <Stack spacing={2}>
+        <LegalHoldBanner record={record} />
         <Box>
           <Typography variant="h5" component="h2" data-testid="ticket-subject">
             #{record.number} {record.subject}

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse,
 import type { Request, Response } from 'express';
 import { ListPage } from '../admin-query/list-page';
 import { parseListQuery } from '../admin-query/list-query';
+import type { AppAbility } from '../authz/ability';
 import { Authorize } from '../authz/authorize.decorator';
-import { CurrentStaff, StaffPrincipal } from '../identity/auth.decorators';
+import { CurrentAbility, CurrentStaff, StaffPrincipal } from '../identity/auth.decorators';
 import { StorageService } from '../storage/storage.service';
 import { GenerationActionDto } from './dto/generation-admin.dto';
 import { GENERATION_LIST_RULES, GenerationAction, GenerationAdminDetail, GenerationAdminRow, GenerationAdminService } from './generation-admin.service';
@@ -55,10 +56,13 @@ export class GenerationAdminController {
 
   @Get('generations/:id')
   @Authorize('read', 'Generation')
-  @ApiOperation({ summary: 'One job: request, provider ids, status timeline, error, moderation reason, credit entries, stored assets; recorded as generation.read.' })
+  @ApiOperation({
+    summary:
+      'One job: request, provider ids, status timeline, error, moderation reason, credit entries, stored assets, and the active legal holds covering it (reason and expiry for readers of legal holds); recorded as generation.read.',
+  })
   @ApiNotFoundResponse({ description: `GENERATION_NOT_FOUND: ${GENERATION_ERROR_CODES.GENERATION_NOT_FOUND}` })
-  get(@Param('id', ID) id: string, @CurrentStaff() staff: StaffPrincipal): Promise<GenerationAdminDetail> {
-    return this.admin.get(id, staffActor(staff));
+  get(@Param('id', ID) id: string, @CurrentStaff() staff: StaffPrincipal, @CurrentAbility() ability: AppAbility): Promise<GenerationAdminDetail> {
+    return this.admin.get(id, staffActor(staff), ability);
   }
 
   @Get('generations/:id/reference')
@@ -110,6 +114,7 @@ export class GenerationAdminController {
   @Post('generations/:id/delete')
   @Authorize('delete', 'Generation')
   @HttpCode(200)
+  @ApiConflictResponse({ description: 'LEGAL_HOLD_BLOCKS_DELETION: a legal hold covers the job or its user. GENERATION_ACTION_NOT_ALLOWED: already deleted.' })
   delete(@Param('id', ID) id: string, @Body() dto: GenerationActionDto, @CurrentStaff() staff: StaffPrincipal): Promise<GenerationAdminDetail> {
     return this.act(id, 'delete', dto, staff);
   }

@@ -3,13 +3,17 @@
 // with its reason in the same transaction as the change.
 import { Injectable } from '@nestjs/common';
 import { ERROR_CLASSES, JOB_STATUSES, ProviderCallError } from '@soar2/generation';
+import type { LegalHoldDetail, LegalHoldFact } from '@soar2/privacy';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import type { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import { AuditService } from '../audit/audit.service';
+import type { AppAbility } from '../authz/ability';
 import type { AuditActor } from '../audit/audit-entry';
 import { CreditsService } from '../credits/credits.service';
 import { ValidationFailedException } from '../errors/domain.exception';
+import { recordHeldSql } from '../legal-holds/legal-hold-visibility';
+import { LegalHoldsService } from '../legal-holds/legal-holds.service';
 import { StorageService } from '../storage/storage.service';
 import { GenerationJob, JobRow, toJob } from './generation-job';
 import { GenerationJobsRepository, JobEvent } from './generation-jobs.repository';
@@ -45,6 +49,8 @@ export interface GenerationAdminRow {
   createdAt: string;
   completedAt: string | null;
   deleted: boolean;
+  /** An active legal hold covers the job or its user (no deletion until it ends). */
+  underHold: boolean;
 }
 
 export interface CreditEntryRow {
@@ -85,6 +91,8 @@ export interface GenerationAdminDetail extends GenerationAdminRow {
   providerInfo: ProviderInfo;
   /** The user's credits now (support sees a refund land). */
   userCredits: { balance: number; held: number; available: number } | null;
+  /** Active legal holds covering the job (its own, or its user's); reason and expiry only for readers of legal holds. */
+  legalHolds?: Array<LegalHoldFact | LegalHoldDetail>;
 }
 
 export type GenerationAction = 'refresh' | 'retry' | 'cancel' | 'refund' | 'recopy' | 'delete';
@@ -100,6 +108,7 @@ export class GenerationAdminService {
     private readonly audit: AuditService,
     private readonly storage: StorageService,
     private readonly providers: VideoProviderHost,
+    private readonly holds: LegalHoldsService,
   ) {}
 
   providerInfo(): ProviderInfo {
@@ -109,14 +118,14 @@ export class GenerationAdminService {
   async list(q: ListQuery): Promise<ListPage<GenerationAdminRow>> {
     const { where, params } = filterSql(q.filter);
     const order = `${SORTABLE[q.sortField] ?? 'j.created_at'} ${q.sortOrder}, j.id ${q.sortOrder}`;
-    const rows: Array<JobRow & { user_email: string | null; total: string }> = await this.dataSource.query(
-      `SELECT j.*, u.email AS user_email, count(*) OVER () AS total
+    const rows: Array<JobRow & { user_email: string | null; under_hold: boolean; total: string }> = await this.dataSource.query(
+      `SELECT j.*, u.email AS user_email, ${recordHeldSql({ userColumn: 'j.user_id', jobColumn: 'j.id' })} AS under_hold, count(*) OVER () AS total
          FROM generation_jobs j LEFT JOIN users u ON u.id = j.user_id
         WHERE ${where} ORDER BY ${order} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
       [...params, q.skip, q.take],
     );
     const total = rows[0] ? Number(rows[0].total) : (await this.count(where, params));
-    return new ListPage('generations', rows.map((r) => toAdminRow(toJob(r), r.user_email)), q.skip, total);
+    return new ListPage('generations', rows.map((r) => toAdminRow(toJob(r), r.user_email, r.under_hold)), q.skip, total);
   }
 
   private async count(where: string, params: unknown[]): Promise<number> {
@@ -124,9 +133,9 @@ export class GenerationAdminService {
     return rows[0]?.n ?? 0;
   }
 
-  /** The whole story of one job (personal data: prompt, reference image): the read is audited. */
-  async get(id: string, actor: AuditActor): Promise<GenerationAdminDetail> {
-    const detail = await this.detail(id);
+  /** The whole story of one job (personal data: prompt, reference image) and the legal holds covering it: the read is audited. */
+  async get(id: string, actor: AuditActor, ability: AppAbility): Promise<GenerationAdminDetail> {
+    const detail = await this.detail(id, ability);
     await this.audit.record({ action: 'generation.read', actor, subject: { type: 'generation', id }, details: { userId: detail.userId } });
     return detail;
   }
@@ -137,7 +146,8 @@ export class GenerationAdminService {
     return rows.map((r) => r.id);
   }
 
-  private async detail(id: string): Promise<GenerationAdminDetail> {
+  /** With the reader's ability, the covering legal holds as they may see them; without (action answers), only whether the job is held. One query either way. */
+  private async detail(id: string, ability?: AppAbility): Promise<GenerationAdminDetail> {
     const job = await this.repo.get(id);
     if (!job) throw new GenerationNotFoundException();
     const users: Array<{ email: string }> = job.userId ? await this.dataSource.query(`SELECT email FROM users WHERE id = $1`, [job.userId]) : [];
@@ -152,8 +162,11 @@ export class GenerationAdminService {
       job.thumbnailKey ? this.storage.exists(job.thumbnailKey) : false,
       job.referenceKey ? this.storage.exists(job.referenceKey) : false,
     ]);
+    const target = { userId: job.userId, jobId: job.id };
+    const legalHolds = ability ? await this.holds.coveringRecord(target, ability) : undefined;
+    const underHold = legalHolds ? legalHolds.length > 0 : (await this.holds.blocking(target)).length > 0;
     return {
-      ...toAdminRow(job, users[0]?.email ?? null),
+      ...toAdminRow(job, users[0]?.email ?? null, underHold),
       prompt: job.prompt,
       style: job.style,
       plan: job.plan,
@@ -178,6 +191,7 @@ export class GenerationAdminService {
       linkedTickets: await this.linkedTickets(job.id),
       providerInfo: this.providers.info(),
       userCredits: job.userId ? await this.credits.summary(job.userId) : null,
+      ...(legalHolds ? { legalHolds } : {}),
     };
   }
 
@@ -285,6 +299,8 @@ export class GenerationAdminService {
       case 'delete': {
         if (job.deletedAt) throw new GenerationActionNotAllowedException('The job is already deleted.');
         await this.dataSource.transaction(async (m) => {
+          // A legal hold on the job or its user stops the deletion (409 LEGAL_HOLD_BLOCKS_DELETION).
+          await this.holds.assertDeletable({ userId: job.userId, jobId: job.id }, m);
           const updated = await this.repo.update(
             job.id,
             { deletedAt: new Date(), ...(running ? { status: 'canceled' as const, stage: 'done' as const, creditsOutcome: job.holdId ? ('released' as const) : null, completedAt: new Date() } : {}) },
@@ -360,7 +376,7 @@ export class GenerationAdminService {
   }
 }
 
-function toAdminRow(j: GenerationJob, email: string | null): GenerationAdminRow {
+function toAdminRow(j: GenerationJob, email: string | null, underHold: boolean): GenerationAdminRow {
   return {
     id: j.id,
     userId: j.userId,
@@ -380,6 +396,7 @@ function toAdminRow(j: GenerationJob, email: string | null): GenerationAdminRow 
     createdAt: j.createdAt.toISOString(),
     completedAt: j.completedAt?.toISOString() ?? null,
     deleted: j.deletedAt !== null,
+    underHold,
   };
 }
 

@@ -14,6 +14,7 @@ import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
 import { ValidationFailedException } from '../errors/domain.exception';
 import { UsersService } from '../identity/users.service';
 import { JobsService } from '../jobs/jobs.service';
+import { LegalHoldsService } from '../legal-holds/legal-holds.service';
 import { StorageService } from '../storage/storage.service';
 import { GenerationJob, VideoView, toVideoView } from './generation-job';
 import { GenerationJobsRepository } from './generation-jobs.repository';
@@ -58,6 +59,7 @@ export class GenerationService {
     private readonly storage: StorageService,
     private readonly jobs: JobsService,
     private readonly providers: VideoProviderHost,
+    private readonly holds: LegalHoldsService,
   ) {}
 
   async create(userId: string, input: CreateVideoInput, file: UploadedReference | undefined): Promise<VideoView> {
@@ -180,7 +182,12 @@ export class GenerationService {
     return job;
   }
 
-  /** Soft delete now (the files are purged per retention); asks the provider to delete its copies; a running job is canceled and its credits released. */
+  /**
+   * Soft delete now (the files are purged per retention); asks the provider to delete its copies; a
+   * running job is canceled and its credits released. Under a legal hold (job or user) the video is
+   * only hidden: the provider's copy stays until the hold ends and the `user_deleted_videos` sweep
+   * deletes it (the user is not told about the hold).
+   */
   async delete(userId: string, id: string): Promise<void> {
     const job = await this.repo.getOwned(id, userId);
     if (!job) throw new VideoNotFoundException();
@@ -195,7 +202,7 @@ export class GenerationService {
       if (running && updated.holdId) await this.credits.release(updated.holdId, 'Released: the user deleted the video before it finished.', m);
       await this.repo.addEvent(updated, 'deleted', { canceled: running }, `user:${userId}`, m);
     });
-    await this.deleteAtProvider(job);
+    if ((await this.holds.blocking({ userId, jobId: id })).length === 0) await this.deleteAtProvider(job);
   }
 
   /** Asks the provider to delete every video this job made; records when it succeeded (in `manager`'s transaction when it holds the row's lock). */

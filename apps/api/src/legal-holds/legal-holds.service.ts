@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { blockingHolds, isHoldActive, type HoldTarget } from '@soar2/privacy';
+import { blockingHolds, isHoldActive, legalHoldFacts, type HoldTarget, type LegalHoldDetail, type LegalHoldFact } from '@soar2/privacy';
 import { DataSource, EntityManager } from 'typeorm';
 import { ListPage } from '../admin-query/list-page';
 import { ListQuery, ListQueryRules } from '../admin-query/list-query';
 import type { AuditActor } from '../audit/audit-entry';
+import type { AppAbility } from '../authz/ability';
 import { AuditService } from '../audit/audit.service';
 import { ValidationFailedException } from '../errors/domain.exception';
 import { CreateLegalHoldDto, LegalHoldDto, ReleaseLegalHoldDto, UpdateLegalHoldDto } from './dto/legal-hold.dto';
 import { LEGAL_HOLD_SCOPES, LegalHoldScopeType } from './legal-hold-scope';
+import { canReadHoldDetails } from './legal-hold-visibility';
 import {
   LegalHoldBlocksDeletionException,
   LegalHoldExpiryInPastException,
@@ -158,6 +160,14 @@ export class LegalHoldsService {
       [ids],
     );
     return blockingHolds(rows.map(toDto), target, new Date());
+  }
+
+  /**
+   * The active holds covering one record (its own ticket or job hold, and a hold on its user), as the
+   * reader may see them: reason and expiry only for those allowed to read legal holds (one query).
+   */
+  async coveringRecord(target: HoldTarget, ability: AppAbility, manager?: EntityManager): Promise<Array<LegalHoldFact | LegalHoldDetail>> {
+    return legalHoldFacts(await this.blocking(target, manager), canReadHoldDetails(ability));
   }
 
   /** Every active hold touching a user: on the account, or on one of their tickets or jobs. */

@@ -1,5 +1,6 @@
 // Row shapes of the support tables and the views each audience gets. Users see only public
 // messages, signed "Soar2 Support"; staff see notes, SLA state and who wrote what.
+import type { LegalHoldDetail, LegalHoldFact } from '@soar2/privacy';
 import type { AccountFlag, CreditsSummary, LinkedJobSummary } from './support-extensions';
 import { BusinessHours, SlaPolicy, TicketCategory, TicketPriority, TicketStatus, slaState } from './support-rules';
 
@@ -230,6 +231,10 @@ export interface StaffTicketView {
   account?: AccountPanel | null;
   credits?: CreditsSummary | { unavailable: string };
   recentJobs?: LinkedJobSummary[] | { unavailable: string };
+  /** Active legal holds covering the ticket (its own, or its user's); reason and expiry only for readers of legal holds. */
+  legalHolds?: Array<LegalHoldFact | LegalHoldDetail>;
+  /** In lists: an active legal hold covers the ticket or its user. */
+  underHold?: boolean;
 }
 
 export interface SlaContext {

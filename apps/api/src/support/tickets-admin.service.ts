@@ -10,6 +10,8 @@ import type { Action } from '../authz/permissions';
 import { ColumnMap, accessibleSql } from '../authz/casl-sql';
 import { ValidationFailedException } from '../errors/domain.exception';
 import type { StaffPrincipal } from '../identity/auth.decorators';
+import { recordHeldSql } from '../legal-holds/legal-hold-visibility';
+import { LegalHoldsService } from '../legal-holds/legal-holds.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SupportClock } from './support-clock.service';
 import { SupportExtensions } from './support-extensions';
@@ -92,6 +94,7 @@ export class TicketsAdminService {
     private readonly extensions: SupportExtensions,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly holds: LegalHoldsService,
   ) {}
 
   async list(q: ListQuery, ability: AppAbility): Promise<ListPage<StaffTicketView>> {
@@ -143,13 +146,13 @@ export class TicketsAdminService {
     const order = `${SORT_COLUMNS[q.sortField] ?? 't.created_at'} ${q.sortOrder} NULLS LAST, t.id ${q.sortOrder}`;
     const countParams = [...params];
     const rows = (await this.dataSource.query(
-      `SELECT ${TICKET_COLUMNS} FROM support_tickets t WHERE ${sql} ORDER BY ${order} OFFSET ${p(q.skip)} LIMIT ${p(q.take)}`,
+      `SELECT ${TICKET_COLUMNS}, ${recordHeldSql({ userColumn: 't.user_id', ticketColumn: 't.id' })} AS "underHold" FROM support_tickets t WHERE ${sql} ORDER BY ${order} OFFSET ${p(q.skip)} LIMIT ${p(q.take)}`,
       params,
-    )) as TicketRecord[];
+    )) as Array<TicketRecord & { underHold: boolean }>;
     const opened = await this.tickets.cipher.tickets(rows, 'lenient');
     const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM support_tickets t WHERE ${sql}`, countParams)) as [{ total: number }];
     const ctx = await this.clock.context(this.dataSource.manager);
-    return new ListPage('tickets', opened.map((t) => staffTicketView(t, ctx)), q.skip, total);
+    return new ListPage('tickets', opened.map((t, i) => ({ ...staffTicketView(t, ctx), underHold: rows[i]?.underHold === true })), q.skip, total);
   }
 
   /** Active support agents and admins, by name. */
@@ -171,7 +174,7 @@ export class TicketsAdminService {
     if (!ability.can(action, record('Ticket', t))) throw new SupportException('TICKET_NOT_FOUND', HttpStatus.FORBIDDEN, message);
   }
 
-  /** The whole ticket for the console: conversation with notes, attachments, account panel, credits and jobs; recorded as ticket.read. */
+  /** The whole ticket for the console: conversation with notes, attachments, account panel, credits, jobs and the legal holds covering it; recorded as ticket.read. */
   async get(id: string, ability: AppAbility, staff: StaffPrincipal): Promise<StaffTicketView> {
     const view = await this.dataSource.transaction(async (manager) => {
       const t = await this.visible(id, ability, manager);
@@ -179,7 +182,8 @@ export class TicketsAdminService {
       await this.audit.record({ action: 'ticket.read', actor: actorOf(staff), subject: { type: 'ticket', id } }, manager);
       return view;
     });
-    return { ...view, ...(await this.panels(view.userId)) };
+    const legalHolds = await this.holds.coveringRecord({ userId: view.userId, ticketId: id }, ability);
+    return { ...view, ...(await this.panels(view.userId)), legalHolds };
   }
 
   /** The conversation, opened strictly: a ticket whose data key was destroyed answers 410 DATA_KEY_DESTROYED. */
