@@ -20,7 +20,7 @@ interface Head {
 }
 
 interface Linked {
-  /** Query parameters: the 14 column arrays, then the new head's sequence and hash (hex). */
+  /** Query parameters: the 16 column arrays, then the new head's sequence and hash (hex). */
   params: unknown[];
   appended: AppendedAuditEntry[];
   head: Head;
@@ -37,18 +37,19 @@ export const MAX_GROUP_SIZE = 1000;
 
 const INSERT_ROWS = `
   INSERT INTO audit_log (id, sequence, occurred_at, actor_type, actor_id, actor_role, action,
-                         subject_type, subject_id, request_id, ip, details, prev_hash, hash)
+                         subject_type, subject_id, request_id, ip, details, prev_hash, hash, format_version, ip_sealed)
   SELECT id, seq, at, actor_type, actor_id, actor_role, action, subject_type, subject_id, request_id, ip,
-         details::json, decode(prev_hash, 'hex'), decode(hash, 'hex')
+         details::json, decode(prev_hash, 'hex'), decode(hash, 'hex'), format_version, decode(ip_sealed, 'base64')
     FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+                $15::smallint[], $16::text[])
          AS t(id, seq, at, actor_type, actor_id, actor_role, action, subject_type, subject_id, request_id, ip,
-              details, prev_hash, hash)`;
+              details, prev_hash, hash, format_version, ip_sealed)`;
 
 /** Under the lock already taken: insert the rows and move the head, in one round trip. */
 const INSERT_AND_MOVE_HEAD = `
   WITH inserted AS (${INSERT_ROWS} RETURNING 1)
-  UPDATE audit_chain_head SET last_sequence = $15, last_hash = decode($16, 'hex') WHERE id = 1`;
+  UPDATE audit_chain_head SET last_sequence = $17, last_hash = decode($18, 'hex') WHERE id = 1`;
 
 /**
  * Without a lock taken beforehand: move the head only if it is still where this process last left
@@ -57,8 +58,8 @@ const INSERT_AND_MOVE_HEAD = `
  */
 const INSERT_IF_HEAD_UNCHANGED = `
   WITH moved AS (
-    UPDATE audit_chain_head SET last_sequence = $15, last_hash = decode($16, 'hex')
-     WHERE id = 1 AND last_sequence = $17 AND last_hash = decode($18, 'hex')
+    UPDATE audit_chain_head SET last_sequence = $17, last_hash = decode($18, 'hex')
+     WHERE id = 1 AND last_sequence = $19 AND last_hash = decode($20, 'hex')
     RETURNING 1
   )
   ${INSERT_ROWS}
@@ -69,12 +70,12 @@ const INSERT_IF_HEAD_UNCHANGED = `
 function link(head: Head, entries: PreparedAuditEntry[]): Linked {
   let sequence = head.sequence;
   let prev = head.hash;
-  const columns: Array<Array<string | number | null>> = Array.from({ length: 14 }, () => []);
+  const columns: Array<Array<string | number | null>> = Array.from({ length: 16 }, () => []);
   const appended: AppendedAuditEntry[] = [];
   for (const e of entries) {
     sequence += 1;
     const hash = linkHash(prev, { ...e, sequence });
-    const row = [e.id, sequence, e.occurredAt, e.actorType, e.actorId, e.actorRole, e.action, e.subjectType, e.subjectId, e.requestId, e.ip, e.detailsJson, prev.toString('hex'), hash.toString('hex')];
+    const row = [e.id, sequence, e.occurredAt, e.actorType, e.actorId, e.actorRole, e.action, e.subjectType, e.subjectId, e.requestId, e.ip, e.detailsJson, prev.toString('hex'), hash.toString('hex'), e.formatVersion, e.ipSealed];
     row.forEach((value, i) => columns[i]?.push(value));
     appended.push({ id: e.id, sequence, hash: hash.toString('hex') });
     prev = hash;

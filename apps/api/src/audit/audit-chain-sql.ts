@@ -1,5 +1,5 @@
-// The link hash of audit-chain.ts (format version 1) computed by PostgreSQL, so that the chain is
-// verified where the rows are: sha256() over each row, no rows shipped to Node. PostgreSQL's
+// The link hash of audit-chain.ts (format versions 1 and 2, chosen by each row's format_version)
+// computed by PostgreSQL, so that the chain is verified where the rows are: sha256() over each row, no rows shipped to Node. PostgreSQL's
 // to_json(text) escapes exactly as JSON.stringify does for the strings an entry may hold (quote,
 // backslash, \b \f \n \r \t, other control characters as lower-case \u00xx); a test holds the
 // two implementations to the same bytes.
@@ -9,21 +9,33 @@ const str = (column: string): string => `coalesce(to_json(${column})::text, 'nul
 // spares a to_json() call per column and row (verification measurably faster on a million rows).
 const plain = (column: string): string => `coalesce('"' || ${column} || '"', 'null')`;
 
-/** SQL text expression: the canonical entry of the audit_log row aliased `a`. */
-export const CANONICAL_ENTRY_SQL = [
+// Standard base64 without the line breaks PostgreSQL's encode() inserts every 76 characters, as Node writes it.
+const base64 = (column: string): string => `coalesce('"' || translate(encode(${column}, 'base64'), E'\\n', '') || '"', 'null')`;
+
+/** The keys up to `details`, shared by every format version. */
+const HEAD = [
   `'{"action":"' || a.action`,
   `'","actorId":' || ${str('a.actor_id')}`,
   `',"actorRole":' || ${str('a.actor_role')}`,
   `',"actorType":"' || a.actor_type`,
   `'","details":' || a.details::text`,
-  `',"id":"' || a.id::text`,
-  `'","ip":' || ${plain('a.ip')}`,
+];
+/** The keys after `ip` (and `ipSealed`), shared by every format version. */
+const TAIL = [
   `',"occurredAt":"' || to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   `'","requestId":' || ${str('a.request_id')}`,
   `',"sequence":' || a.sequence::text`,
   `',"subjectId":' || ${str('a.subject_id')}`,
   `',"subjectType":' || ${plain('a.subject_type')} || '}'`,
-].join('\n  || ');
+];
+const V1 = [...HEAD, `',"id":"' || a.id::text`, `'","ip":' || ${plain('a.ip')}`, ...TAIL].join('\n  || ');
+const V2 = [...HEAD, `',"format":2,"id":"' || a.id::text`, `'","ip":' || ${plain('a.ip')}`, `',"ipSealed":' || ${base64('a.ip_sealed')}`, ...TAIL].join('\n  || ');
+
+/**
+ * SQL text expression: the canonical entry of the audit_log row aliased `a`, in the row's format
+ * version (an unknown version yields NULL, so its hash never matches).
+ */
+export const CANONICAL_ENTRY_SQL = `CASE a.format_version WHEN 1 THEN ${V1}\n  WHEN 2 THEN ${V2} END`;
 
 /**
  * The first broken link among entries $1..$2 (sequence numbers, inclusive), or no row. $3 and $4
@@ -40,7 +52,7 @@ export const VERIFY_RANGE_SQL = `
              lag(a.sequence) OVER w AS previous_sequence,
              coalesce(lag(a.sequence) OVER w = a.sequence - 1, a.sequence = $3::bigint + 1) AS contiguous,
              a.prev_hash = coalesce(lag(a.hash) OVER w, $4::bytea) AS linked,
-             sha256(a.prev_hash || convert_to(${CANONICAL_ENTRY_SQL}, 'UTF8')) = a.hash AS intact
+             coalesce(sha256(a.prev_hash || convert_to(${CANONICAL_ENTRY_SQL}, 'UTF8')) = a.hash, false) AS intact
         FROM audit_log a
        WHERE a.sequence <= $2
          AND a.sequence >= coalesce((SELECT max(b.sequence) FROM audit_log b WHERE b.sequence < $1), $1)

@@ -77,6 +77,34 @@ describe('canonicalEntry and linkHash (format version 1)', () => {
   });
 });
 
+describe('canonicalEntry and linkHash (format version 2)', () => {
+  const sealed = Buffer.from('sealed-bytes').toString('base64');
+  const v2: AuditLinkFields = { ...fields, formatVersion: 2, actorType: 'user', ip: null, ipSealed: sealed };
+
+  it('adds the version and the sealed address to the version 1 keys, in sorted order', () => {
+    expect(canonicalEntry(v2)).toBe(
+      '{"action":"staff.login","actorId":"0b7e1d2c-3a4b-4c5d-8e6f-7a8b9c0d1e2f","actorRole":"admin","actorType":"user",' +
+        '"details":{"outcome":"success"},"format":2,"id":"3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f","ip":null,"ipSealed":"c2VhbGVkLWJ5dGVz",' +
+        '"occurredAt":"2026-11-27T10:00:00.000Z","requestId":"req-1","sequence":1,"subjectId":"0b7e1d2c-3a4b-4c5d-8e6f-7a8b9c0d1e2f","subjectType":"staff"}',
+    );
+    expect(canonicalEntry({ ...v2, ipSealed: null })).toContain('"ip":null,"ipSealed":null,');
+  });
+
+  it('hashes differently from version 1 for the same fields, and changes with the sealed bytes', () => {
+    const clear = { ...fields, formatVersion: 2, ipSealed: null };
+    expect(linkHash(GENESIS_HASH, clear).equals(linkHash(GENESIS_HASH, fields))).toBe(false);
+    expect(linkHash(GENESIS_HASH, v2).equals(linkHash(GENESIS_HASH, { ...v2, ipSealed: Buffer.from('sealed-bytez').toString('base64') }))).toBe(false);
+    // Pinned, as for version 1: SHA-256 over 32 zero bytes and the canonical text above.
+    expect(linkHash(GENESIS_HASH, v2).toString('hex')).toBe('4271af246bbb44e812a6142ab45b95dcd5e669c13589c51d0f3f279b62cc5f31');
+  });
+
+  it('refuses a sealed address in version 1, both addresses at once, and unknown versions', () => {
+    expect(() => canonicalEntry({ ...fields, ipSealed: sealed })).toThrow(TypeError);
+    expect(() => canonicalEntry({ ...v2, ip: '203.0.113.9' })).toThrow(TypeError);
+    expect(() => canonicalEntry({ ...fields, formatVersion: 3 })).toThrow(TypeError);
+  });
+});
+
 describe('verification verdicts', () => {
   const ok = { contiguous: true, linked: true, intact: true };
 

@@ -14,6 +14,16 @@
 //   - details is canonical JSON (RFC 8785, JCS): object keys sorted by UTF-16 code units,
 //     numbers in ECMAScript shortest form, no whitespace; it is stored as that exact text (a json
 //     column, which keeps text verbatim), so the hash can be recomputed from the stored row alone.
+//
+// Canonical entry, format version 2 (decision 023): the same rules, with two more keys:
+//       action, actorId, actorRole, actorType, details, format, id, ip, ipSealed, occurredAt,
+//       requestId, sequence, subjectId, subjectType
+//   - format is the JSON integer 2, so the version an entry was written in is itself hashed;
+//   - ipSealed is the client address sealed with the end user's data key, as standard base64 with
+//     padding and no line breaks, or null (ip is then the clear address or null; never both set).
+// Each row stores its version (audit_log.format_version); verification dispatches on it. Version 1
+// entries written before version 2 existed stay as they are and still verify.
+//
 // hash = SHA-256(prev_hash ‖ UTF-8(canonical entry)), where prev_hash is the previous entry's hash
 // (32 raw bytes), or GENESIS_HASH (32 zero bytes) for sequence 1.
 import { createHash } from 'node:crypto';
@@ -21,11 +31,20 @@ import type { JsonValue, PreparedAuditEntry } from './audit-entry';
 
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
+/** The canonical formats a verifier knows; new entries are written in the last one. */
+export const AUDIT_FORMAT_VERSIONS = [1, 2] as const;
+export type AuditFormatVersion = (typeof AUDIT_FORMAT_VERSIONS)[number];
+export const CURRENT_AUDIT_FORMAT: AuditFormatVersion = 2;
+
 /** The fields an entry's hash covers, besides the previous hash: a prepared entry plus its place in the chain. */
-export interface AuditLinkFields extends Omit<PreparedAuditEntry, 'actorType'> {
+export interface AuditLinkFields extends Omit<PreparedAuditEntry, 'actorType' | 'formatVersion' | 'ipSealed'> {
   /** A plain string here: verification reads it back from the database. */
   actorType: string;
   sequence: number;
+  /** The canonical format the entry was written in; 1 when absent (entries and archives from before version 2). */
+  formatVersion?: number;
+  /** Version 2 only: the sealed client address, base64. */
+  ipSealed?: string | null;
 }
 
 /** RFC 8785 (JCS) serialization of a JSON value. */
@@ -57,11 +76,33 @@ function str(value: string | null): string {
   return value === null ? 'null' : JSON.stringify(value);
 }
 
-/** The canonical entry (format version 1): the exact text that is hashed. */
+/** The canonical entry in the entry's own format version: the exact text that is hashed. */
 export function canonicalEntry(e: AuditLinkFields): string {
+  const version = e.formatVersion ?? 1;
+  if (version === 1) {
+    if (e.ipSealed !== undefined && e.ipSealed !== null) throw new TypeError('A format 1 audit entry cannot hold a sealed address.');
+    return canonicalEntryV1(e);
+  }
+  if (version === 2) return canonicalEntryV2(e);
+  throw new TypeError(`Unknown audit entry format version ${String(version)}.`);
+}
+
+/** Format version 1 (entries written before decision 023). */
+function canonicalEntryV1(e: AuditLinkFields): string {
   return (
     `{"action":${str(e.action)},"actorId":${str(e.actorId)},"actorRole":${str(e.actorRole)},"actorType":${str(e.actorType)}` +
     `,"details":${e.detailsJson},"id":${str(e.id)},"ip":${str(e.ip)},"occurredAt":${str(e.occurredAt)}` +
+    `,"requestId":${str(e.requestId)},"sequence":${e.sequence},"subjectId":${str(e.subjectId)},"subjectType":${str(e.subjectType)}}`
+  );
+}
+
+/** Format version 2: version 1 plus `format` and `ipSealed`. */
+function canonicalEntryV2(e: AuditLinkFields): string {
+  const sealed = e.ipSealed ?? null;
+  if (sealed !== null && e.ip !== null) throw new TypeError('An audit entry holds either a clear or a sealed address, not both.');
+  return (
+    `{"action":${str(e.action)},"actorId":${str(e.actorId)},"actorRole":${str(e.actorRole)},"actorType":${str(e.actorType)}` +
+    `,"details":${e.detailsJson},"format":2,"id":${str(e.id)},"ip":${str(e.ip)},"ipSealed":${str(sealed)},"occurredAt":${str(e.occurredAt)}` +
     `,"requestId":${str(e.requestId)},"sequence":${e.sequence},"subjectId":${str(e.subjectId)},"subjectType":${str(e.subjectType)}}`
   );
 }

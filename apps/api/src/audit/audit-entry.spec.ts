@@ -1,4 +1,4 @@
-import { AuditEntryInput, AuditSubject, MAX_DETAILS_BYTES, prepareAuditEntry } from './audit-entry';
+import { AuditEntryInput, AuditSubject, MAX_DETAILS_BYTES, auditIpContext, ipOwner, prepareAuditEntry } from './audit-entry';
 import { AuditEntryInvalidException } from './audit.exception';
 
 const staffId = '0b7e1d2c-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
@@ -29,6 +29,8 @@ describe('prepareAuditEntry', () => {
       subjectId: null,
       requestId: 'req-abc',
       ip: '203.0.113.9',
+      ipSealed: null,
+      formatVersion: 2,
       detailsJson: '{}',
     });
     expect(prepareAuditEntry(base, undefined, now).id).not.toBe(e.id);
@@ -83,5 +85,19 @@ describe('prepareAuditEntry', () => {
     const problems = problemsOf({ action: 'x', actor: { type: 'user', id: 'leaky@example.com' }, ip: 'nope' });
     expect(problems).toHaveLength(3);
     expect(problems.join(' ')).not.toContain('leaky@example.com');
+  });
+});
+
+describe('ipOwner and auditIpContext', () => {
+  const userId = '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  it('names the end user as the owner of the address of their own actions, and nobody for staff, system, agents or anonymous actors', () => {
+    expect(ipOwner({ actorType: 'user', actorId: userId, ip: '203.0.113.9' })).toBe(userId);
+    expect(ipOwner({ actorType: 'user', actorId: userId, ip: null })).toBeNull();
+    for (const actorType of ['staff', 'system', 'agent'] as const) expect(ipOwner({ actorType, actorId: staffId, ip: '203.0.113.9' })).toBeNull();
+    expect(ipOwner({ actorType: 'anonymous', actorId: null, ip: '203.0.113.9' })).toBeNull();
+  });
+
+  it('binds a sealed address to its entry id', () => {
+    expect(auditIpContext(userId)).toBe(`audit_log.ip:${userId}`);
   });
 });

@@ -1,7 +1,7 @@
 // What callers hand to AuditService.record, and the pure checks that turn it into a chain-ready entry.
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { canonicalJson } from './audit-chain';
+import { CURRENT_AUDIT_FORMAT, canonicalJson, type AuditFormatVersion } from './audit-chain';
 import { AuditEntryInvalidException } from './audit.exception';
 
 export const AUDIT_ACTOR_TYPES = ['staff', 'user', 'system', 'agent', 'anonymous'] as const;
@@ -56,9 +56,24 @@ export interface PreparedAuditEntry {
   subjectType: string | null;
   subjectId: string | null;
   requestId: string | null;
+  /** The clear address; null for an end user's entry, whose address goes to ipSealed (decision 023). */
   ip: string | null;
+  /** The address sealed with the end user's data key, base64; set by AuditService, null here. */
+  ipSealed: string | null;
+  /** The canonical format the entry is hashed in (audit-chain.ts). */
+  formatVersion: AuditFormatVersion;
   /** The details in canonical JSON: both what is hashed and what is stored (as jsonb). */
   detailsJson: string;
+}
+
+/** The sealing context of an entry's address: `audit_log.ip:<entry id>` (the id is chosen before the insert). */
+export function auditIpContext(entryId: string): string {
+  return `audit_log.ip:${entryId}`;
+}
+
+/** The end user whose data key seals this entry's address, or null when the address stays clear (staff, system, agents, anonymous). */
+export function ipOwner(entry: Pick<PreparedAuditEntry, 'actorType' | 'actorId' | 'ip'>): string | null {
+  return entry.actorType === 'user' && entry.actorId !== null && entry.ip !== null ? entry.actorId : null;
 }
 
 export const MAX_DETAILS_BYTES = 64 * 1024;
@@ -188,6 +203,8 @@ export function prepareAuditEntry(input: AuditEntryInput, request: AuditRequestM
     subjectId,
     requestId,
     ip,
+    ipSealed: null,
+    formatVersion: CURRENT_AUDIT_FORMAT,
     detailsJson,
   };
 }

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
 import { AUDIT_ACTOR_TYPES, AuditActorType, JsonValue } from './audit-entry';
 
 const bigintAsNumber: ValueTransformer = { to: (v: number) => v, from: (v: string | null) => (v === null ? v : Number(v)) };
+const bytesAsBase64: ValueTransformer = { to: (v: string | null) => (v === null ? v : Buffer.from(v, 'base64')), from: (v: Buffer | null) => (v === null ? v : v.toString('base64')) };
 const bytesAsHex: ValueTransformer = { to: (v: string) => Buffer.from(v, 'hex'), from: (v: Buffer | null) => (v === null ? v : v.toString('hex')) };
 
 /**
@@ -51,9 +52,22 @@ export class AuditLogEntity {
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Client address (personal data).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'Client address (personal data). For an end user\'s own actions (format 2) it is opened from ipSealed with their data key, and null once erasure destroyed the key; the hash then covers ip = null and ipSealed.',
+  })
   @Column({ type: 'text', nullable: true })
   ip!: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'byte', description: 'The address sealed with the end user\'s data key (base64), exactly as hashed; null when the address is stored clear or not at all.' })
+  @Column({ name: 'ip_sealed', type: 'bytea', nullable: true, transformer: bytesAsBase64 })
+  ipSealed!: string | null;
+
+  @ApiProperty({ enum: [1, 2], description: 'Canonical format the hash covers (docs/audit-log.md).' })
+  @Column({ name: 'format_version', type: 'smallint' })
+  formatVersion!: number;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
   @Column({ type: 'json' })

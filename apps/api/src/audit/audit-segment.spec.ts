@@ -1,4 +1,4 @@
-import { AuditLinkFields, GENESIS_HASH, canonicalEntry, linkHash } from './audit-chain';
+import { type AuditLinkFields, GENESIS_HASH, canonicalEntry, linkHash } from './audit-chain';
 import { SegmentLineChecker, lineCanonical, segmentLine, segmentStorageKey } from './audit-segment';
 
 function entry(sequence: number, details = '{"n":1,"note":"é \\"quoted\\"\\n"}'): AuditLinkFields {
@@ -68,6 +68,38 @@ describe('audit-log segment files', () => {
     expect(check(lines.slice(0, 3), boundary)).toMatchObject({ sequence: 4, reason: 'sequence_gap' });
     expect(check(lines, { ...boundary, lastHash: hashes[2]! })).toMatchObject({ sequence: 4, reason: 'segment_mismatch' });
     expect(check(['not json', ...lines.slice(1)], boundary)).toMatchObject({ sequence: 1, reason: 'segment_mismatch' });
+  });
+
+  it('verify a version 1 entry followed by version 2 entries (clear, sealed and no address), and find a changed sealed address or version', () => {
+    const sealed = Buffer.from('sealed address bytes, long enough that base64 would wrap at 76 characters in PostgreSQL').toString('base64');
+    const entries: AuditLinkFields[] = [
+      entry(1),
+      { ...entry(2), formatVersion: 2, ipSealed: null },
+      { ...entry(3), formatVersion: 2, actorType: 'user', ip: null, ipSealed: sealed },
+      { ...entry(4), formatVersion: 2, actorType: 'user', ip: null, ipSealed: null },
+    ];
+    let prev = GENESIS_HASH;
+    const lines: string[] = [];
+    for (const e of entries) {
+      const hash = linkHash(prev, e);
+      lines.push(segmentLine(canonicalEntry(e), prev, hash).trimEnd());
+      prev = hash;
+    }
+    expect(lines[0]).not.toContain('"format"');
+    expect(lines[2]).toContain(`"format":2,"id":"${entries[2]!.id}","ip":null,"ipSealed":"${sealed}"`);
+    const boundary = { firstSequence: 1, lastSequence: 4, firstPrevHash: GENESIS_HASH, lastHash: prev };
+    expect(check(lines, boundary)).toBeUndefined();
+
+    const other = Buffer.from('other sealed bytes').toString('base64');
+    const tampered = [...lines];
+    tampered[2] = tampered[2]!.replace(sealed, other);
+    expect(check(tampered, boundary)).toMatchObject({ sequence: 3, reason: 'hash_mismatch' });
+    const downgraded = [...lines];
+    downgraded[1] = downgraded[1]!.replace('"format":2,', '');
+    expect(check(downgraded, boundary)).toMatchObject({ sequence: 2, reason: 'hash_mismatch' });
+    const dropped = [...lines];
+    dropped[2] = dropped[2]!.replace('"format":2,', '');
+    expect(check(dropped, boundary)).toMatchObject({ sequence: 3, reason: 'hash_mismatch' });
   });
 
   it('name segment files by their zero-padded range, so they list in order', () => {

@@ -1,8 +1,9 @@
 // Archived audit-log segments (format version 1, docs/audit-log.md, decision 021): JSON Lines, one
 // entry per line in sequence order, each line `{"entry":<canonical entry>,"hash":"<hex>","prevHash":"<hex>"}`
-// where <canonical entry> is exactly the text the entry's hash covers (audit-chain.ts). A segment
+// where <canonical entry> is exactly the text the entry's hash covers (audit-chain.ts), in that
+// entry's canonical format version (1, or 2 with "format":2 and "ipSealed"; decision 023). A segment
 // covers a contiguous range; its first entry links to the previous segment's last hash. Pure code.
-import type { ChainBreakReason } from './audit-chain';
+import type { AuditLinkFields, ChainBreakReason } from './audit-chain';
 import { canonicalEntry, canonicalJson, linkHash } from './audit-chain';
 import type { JsonValue } from './audit-entry';
 
@@ -36,8 +37,12 @@ interface LineEntry {
   actorRole: string | null;
   actorType: string;
   details: JsonValue;
+  /** Present (2) in canonical format 2 only. */
+  format?: number;
   id: string;
   ip: string | null;
+  /** Canonical format 2 only. */
+  ipSealed?: string | null;
   occurredAt: string;
   requestId: string | null;
   sequence: number;
@@ -86,8 +91,7 @@ export class SegmentLineChecker {
     }
     let hash: Buffer;
     try {
-      const { details, ...rest } = e;
-      hash = linkHash(this.prevHash, { ...rest, detailsJson: canonicalJson(details) });
+      hash = linkHash(this.prevHash, linkFields(e));
     } catch {
       return { sequence, reason: 'hash_mismatch', detail: `Archived entry ${sequence} cannot be serialized canonically.` };
     }
@@ -115,8 +119,13 @@ export class SegmentLineChecker {
   }
 }
 
+/** The hashed fields a line's entry stands for, in the format version the line itself names. */
+function linkFields(entry: LineEntry): AuditLinkFields {
+  const { details, format, ...rest } = entry;
+  return { ...rest, formatVersion: format === undefined ? 1 : format, detailsJson: canonicalJson(details) };
+}
+
 /** Exposed for the spec: the canonical text a line's entry stands for. */
 export function lineCanonical(entry: LineEntry): string {
-  const { details, ...rest } = entry;
-  return canonicalEntry({ ...rest, detailsJson: canonicalJson(details) });
+  return canonicalEntry(linkFields(entry));
 }

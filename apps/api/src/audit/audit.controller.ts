@@ -19,10 +19,12 @@ export class AuditController {
 
   @Get()
   @Authorize('read', 'AuditLog')
-  @ApiOperation({ summary: 'List entries (ra-data-simple-rest); filter by actorType, actorId, subjectType, subjectId, action, from, to, id.' })
+  @ApiOperation({
+    summary: 'List entries (ra-data-simple-rest); filter by actorType, actorId, subjectType, subjectId, action, from, to, id. End users\' sealed addresses are opened, and that read is recorded (audit_log.read_ip).',
+  })
   @ApiOkResponse({ type: [AuditLogEntity] })
-  list(@Query() query: Record<string, unknown>): Promise<ListPage<AuditLogEntity>> {
-    return this.audit.list(parseListQuery(query, AUDIT_LOG_LIST_RULES));
+  list(@Query() query: Record<string, unknown>, @CurrentStaff() staff: StaffPrincipal): Promise<ListPage<AuditLogEntity>> {
+    return this.audit.list(parseListQuery(query, AUDIT_LOG_LIST_RULES), { type: 'staff', id: staff.id, role: staff.role });
   }
 
   // Declared before :id so that "verify" is not taken for an id.
@@ -38,7 +40,7 @@ export class AuditController {
   @Authorize('read', 'AuditLog')
   @ApiOkResponse({ type: AuditLogEntity })
   @ApiNotFoundResponse({ description: `AUDIT_ENTRY_NOT_FOUND: ${AUDIT_ERROR_CODES.AUDIT_ENTRY_NOT_FOUND}` })
-  get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<AuditLogEntity> {
-    return this.audit.get(id);
+  get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @CurrentStaff() staff: StaffPrincipal): Promise<AuditLogEntity> {
+    return this.audit.get(id, { type: 'staff', id: staff.id, role: staff.role });
   }
 }

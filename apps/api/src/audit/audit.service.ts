@@ -10,7 +10,9 @@ import { StorageObjectNotFoundException } from '../storage/storage.exception';
 import { StorageService } from '../storage/storage.service';
 import { ArchiveVerification, ChainHead, ChainVerification, GENESIS_HASH, SuspectLink, describeBreak, verdictAtEnd } from './audit-chain';
 import { VERIFY_RANGE_SQL } from './audit-chain-sql';
-import { AuditActor, AuditEntryInput, prepareAuditEntry } from './audit-entry';
+import { DataKeyDestroyedException } from '../data-keys/data-keys.exception';
+import { DataKeysService } from '../data-keys/data-keys.service';
+import { AuditActor, AuditEntryInput, PreparedAuditEntry, auditIpContext, ipOwner, prepareAuditEntry } from './audit-entry';
 import { AuditLogFilter, isUnfiltered, parseAuditLogFilter } from './audit-log-query';
 import { AuditLogEntity } from './audit-log.entity';
 import { currentRequestMetadata } from './audit-request-context';
@@ -70,6 +72,7 @@ export class AuditService {
     private readonly appender: AuditAppender,
     @InjectRepository(AuditLogEntity) private readonly entries: Repository<AuditLogEntity>,
     private readonly storage: StorageService,
+    private readonly dataKeys: DataKeysService,
   ) {}
 
   /**
@@ -84,10 +87,12 @@ export class AuditService {
    * Without `manager` (or outside a transaction) the entry is written on its own and the promise
    * resolves once it is committed; concurrent standalone entries share one commit.
    *
-   * The request id and client address default to those of the HTTP request being served.
+   * The request id and client address default to those of the HTTP request being served. The
+   * address of an end user's own action is sealed with their data key (decision 023), and left out
+   * once that key is destroyed; staff, system, agent and anonymous entries keep it clear.
    */
   async record(entry: AuditEntryInput, manager?: EntityManager): Promise<AppendedAuditEntry> {
-    const prepared = prepareAuditEntry(entry, currentRequestMetadata());
+    const prepared = await this.sealIp(prepareAuditEntry(entry, currentRequestMetadata()), manager);
     if (manager?.queryRunner?.isTransactionActive) {
       const [appended] = await this.appender.appendInTransaction(manager, [prepared]);
       return appended as AppendedAuditEntry;
@@ -106,7 +111,48 @@ export class AuditService {
     return createHmac('sha256', key).update(value, 'utf8').digest('hex');
   }
 
-  async list(q: ListQuery): Promise<ListPage<AuditLogEntity>> {
+  /**
+   * Seals an end user's address with their key, bound to the entry id (`audit_log.ip:<id>`). The key
+   * is cached after its first use, so this usually costs no query; a key the user does not have yet
+   * is created by DataKeysService on its own connection, outside the caller's transaction. An entry
+   * about someone already erased (their key destroyed, possibly earlier in the caller's transaction)
+   * keeps no address at all.
+   */
+  private async sealIp(entry: PreparedAuditEntry, manager?: EntityManager): Promise<PreparedAuditEntry> {
+    const owner = ipOwner(entry);
+    if (owner === null || entry.ip === null) return entry;
+    try {
+      const sealed = await this.dataKeys.seal(owner, entry.ip, auditIpContext(entry.id), manager);
+      return { ...entry, ip: null, ipSealed: sealed.toString('base64') };
+    } catch (err) {
+      if (err instanceof DataKeyDestroyedException) return { ...entry, ip: null };
+      throw err;
+    }
+  }
+
+  /**
+   * Opens the sealed addresses of `entries` in place (`ip`, null once the owner's key is destroyed).
+   * Opening is a staff read of end users' personal data: when at least one address was opened, the
+   * read is itself recorded (`audit_log.read_ip`) with the entries and users concerned.
+   */
+  private async openIps(entries: AuditLogEntity[], reader: AuditActor, view: 'list' | 'entry'): Promise<void> {
+    const opened: AuditLogEntity[] = [];
+    for (const e of entries) {
+      if (e.ipSealed === null || e.actorId === null) continue;
+      e.ip = await this.dataKeys.openTextOrNull(e.actorId, Buffer.from(e.ipSealed, 'base64'), auditIpContext(e.id));
+      if (e.ip !== null) opened.push(e);
+    }
+    if (opened.length === 0) return;
+    const users = [...new Set(opened.map((e) => e.actorId as string))].sort();
+    await this.record({
+      action: 'audit_log.read_ip',
+      actor: reader,
+      subject: users.length === 1 ? { type: 'user', id: users[0] } : null,
+      details: { view, entryIds: opened.map((e) => e.id), userIds: users },
+    });
+  }
+
+  async list(q: ListQuery, reader: AuditActor): Promise<ListPage<AuditLogEntity>> {
     const filter = parseAuditLogFilter(q.filter);
     const qb = this.entries.createQueryBuilder('a');
     if (filter.ids) qb.andWhere('a.id IN (:...ids)', { ids: filter.ids.length ? filter.ids : ['00000000-0000-0000-0000-000000000000'] });
@@ -120,12 +166,15 @@ export class AuditService {
     qb.orderBy(`a.${q.sortField}`, q.sortOrder);
     if (q.sortField !== 'sequence') qb.addOrderBy('a.sequence', q.sortOrder);
     const items = await qb.offset(q.skip).limit(q.take).getMany();
-    return new ListPage('audit-log', items, q.skip, await this.total(filter, qb.getCount.bind(qb)));
+    const total = await this.total(filter, qb.getCount.bind(qb));
+    await this.openIps(items, reader, 'list');
+    return new ListPage('audit-log', items, q.skip, total);
   }
 
-  async get(id: string): Promise<AuditLogEntity> {
+  async get(id: string, reader: AuditActor): Promise<AuditLogEntity> {
     const found = await this.entries.findOneBy({ id });
     if (!found) throw new AuditEntryNotFoundException();
+    await this.openIps([found], reader, 'entry');
     return found;
   }
 
